@@ -1,0 +1,1 @@
+"""The report contract, the diagnosis rules and the support server, shared by both sides."""

@@ -1,0 +1,54 @@
+"""Shared test helpers.
+
+Root-only tests call `require_root(reason)`: on a laptop they skip with the reason; in CI
+(VPNDIAG_REQUIRE_LAB=1) a missing lab is a failure, so a broken CI machine can't pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "schema" / "examples"
+
+
+def lab_required() -> bool:
+    return os.environ.get("VPNDIAG_REQUIRE_LAB") == "1"
+
+
+def require_root(what: str, tools: tuple[str, ...] = ()) -> None:
+    """Skip (or, in CI, fail) unless running as root with the given commands on PATH."""
+    problems = []
+    if os.geteuid() != 0:
+        problems.append("needs root")
+    problems += [f"{tool} is not installed" for tool in tools if shutil.which(tool) is None]
+    if problems:
+        message = f"{what}: {', '.join(problems)} (run ./scripts/test as root to install and run it)"
+        if lab_required():
+            pytest.fail(f"VPNDIAG_REQUIRE_LAB=1 but {message}")
+        pytest.skip(message)
+
+
+def run_vpndiag(
+    *args: str,
+    input_text: str | None = None,
+    timeout: float = 60,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI in a child process (`python -m diag`), as a customer would."""
+    return subprocess.run(
+        [sys.executable, "-m", "diag", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        input=input_text,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
