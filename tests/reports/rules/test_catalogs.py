@@ -18,9 +18,9 @@ def _fields(template: str) -> set[str]:
 @pytest.mark.parametrize("catalog", CATALOGS, ids=lambda c: c.name)
 def test_every_key_exists_in_both_languages_and_renders(catalog: Catalog) -> None:
     # Catalog() already refuses a missing key; render every key in every language to prove the templates work.
-    english = {key: catalog.text(key, "en", **_dummy(catalog, key)) for key in catalog.keys()}
+    english = {key: catalog.text(key, "en", **_dummy(catalog, key)) for key in sorted(catalog.keys())}
     for lang in LANGS:
-        for key in catalog.keys():
+        for key in sorted(catalog.keys()):
             text = catalog.text(key, lang, **_dummy(catalog, key))
             assert text.strip(), f"{catalog.name}/{lang}/{key} is empty"
             assert "{" not in text

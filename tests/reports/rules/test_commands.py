@@ -40,7 +40,8 @@ def test_mss_clamp_only_lowers() -> None:
     rules = commands.clamp_mss_iptables(1300, 1280).splitlines()
     assert "--mss 1301:65535" in rules[0]
     assert rules[0].endswith("--set-mss 1300")
-    assert rules[1].startswith("sudo ip6tables") and rules[1].endswith("--set-mss 1280")
+    assert rules[1].startswith("sudo ip6tables")
+    assert rules[1].endswith("--set-mss 1280")
 
 
 def test_sysctl_sets_now_and_persists() -> None:

@@ -109,7 +109,8 @@ def test_japanese_and_english_say_the_same_with_the_same_numbers(case: str) -> N
     japanese = apply_rules(_recorded(case), "ja")
     for en, ja in zip(english.findings, japanese.findings, strict=True):
         assert en.evidence == ja.evidence
-        assert JAPANESE.search(ja.title) and JAPANESE.search(ja.detail)
+        assert JAPANESE.search(ja.title)
+        assert JAPANESE.search(ja.detail)
         assert not JAPANESE.search(en.title + en.detail)
         assert set(re.findall(r"\d{3,}", en.detail)) == set(re.findall(r"\d{3,}", ja.detail))
     for en_fix, ja_fix in zip(english.fixes, japanese.fixes, strict=True):

@@ -48,7 +48,8 @@ def test_openvpn_on_macos_gets_config_lines_and_ifconfig() -> None:
     )
     report = report.model_copy(update={"vpn": report.vpn.model_copy(update={"recommended_mtu": 1348})})  # type: ignore[union-attr]
     found = ids(report)
-    assert "tunnel_mtu_too_large" in found and "pmtud_blackhole" in found
+    assert "tunnel_mtu_too_large" in found
+    assert "pmtud_blackhole" in found
     assert "tun-mtu 1348\nmssfix 1400 mtu" in commands(report)
     assert "sudo ifconfig utun4 mtu 1348" in commands(report)
 
