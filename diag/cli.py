@@ -17,6 +17,7 @@ from reports.errors import VpndiagError
 
 # (name, one-line help). Order is the order `--help` lists them in.
 COMMANDS: tuple[tuple[str, str], ...] = (
+    ("run", "check the connection and the VPN, explain what is wrong and what to do"),
     ("show", "print a saved report in readable form"),
     ("schema", "print the report's JSON Schema"),
     ("overhead", "what a VPN protocol adds to each packet; the tunnel MTU and MSS that fit a path MTU"),

@@ -10,6 +10,8 @@ MESSAGES = Catalog(
     {
         "en": {
             "healthy": "No problems found: your connection looks healthy.",
+            "healthy_partial": "No problems found in the checks that could run, but some could not (see below).",
+            "nothing_probed": "No VPN server or address was given, so the connection itself was not tested.",
             "problem": "Main problem: {title}.",
             "first_fix": "What to do first: {fix}.",
             "more": "Found {count} problems in all; details and steps follow.",
@@ -18,6 +20,8 @@ MESSAGES = Catalog(
         },
         "ja": {
             "healthy": "問題は見つかりませんでした。接続は正常のようです。",
+            "healthy_partial": "実行できたチェックでは問題は見つかりませんでしたが、実行できなかったチェックがあります（下記参照）。",
+            "nothing_probed": "VPNサーバーも調べるアドレスも指定されていないため、接続そのものは調べていません。",
             "problem": "主な問題: {title}。",
             "first_fix": "まず行うこと: {fix}。",
             "more": "全部で{count}件の問題が見つかりました。詳しい内容と手順は以下のとおりです。",
@@ -42,7 +46,10 @@ def diagnosis_lines(report: Report, lang: Lang) -> list[str]:
     problems = [f for f in report.findings if f.severity != Severity.info]
     lines: list[str] = []
     if not problems:
-        lines.append(t("healthy", lang))
+        incomplete = any(c.status in ("failed", "timeout", "needs_privileges") for c in report.checks)
+        lines.append(t("healthy_partial" if incomplete else "healthy", lang))
+        if not report.paths:
+            lines.append(t("nothing_probed", lang))
     else:
         top = problems[0]
         lines.append(t("problem", lang, title=top.title.rstrip("。.")))
