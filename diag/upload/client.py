@@ -85,7 +85,7 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
 
 
 def _wait(policy: RetryPolicy) -> object:
-    backoff = wait_exponential_jitter(initial=policy.initial_wait, max=policy.max_wait, jitter=policy.jitter)
+    backoff = wait_exponential_jitter(multiplier=policy.initial_wait, max=policy.max_wait, jitter=policy.jitter)
 
     def wait(state: RetryCallState) -> float:
         outcome = state.outcome
