@@ -21,6 +21,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("show", "print a saved report in readable form"),
     ("schema", "print the report's JSON Schema"),
     ("overhead", "what a VPN protocol adds to each packet; the tunnel MTU and MSS that fit a path MTU"),
+    ("upload", "send a report to support (redacted), or the ones waiting in the outbox"),
+    ("export", "write a report as one HTML file, Markdown or JSON, for reading offline"),
 )
 
 
