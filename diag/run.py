@@ -140,7 +140,9 @@ class _Run:
 
     def check_label(self, check: str) -> str:
         kind, _, target = check.partition(":")
-        return self.say("check.pmtu", target=target) if kind == "pmtu" else self.say(f"check.{kind}")
+        if kind == "pmtu":
+            return self.say("check.pmtu", target=target) if target else self.say("check.pmtu_any")
+        return self.say(f"check.{kind}")
 
     def emit(self, check: str, status: Status, detail: str | None = None, probe: Probe | None = None) -> None:
         if self.on_progress is not None:
@@ -355,7 +357,7 @@ async def run_checks(options: RunOptions, on_progress: ProgressCallback | None =
             )
         group.create_task(run.step("mss", measure_mss, MSS_TIMEOUT_S + 1.0))
     if not plans:
-        run.record("pmtu:-", "pmtu", _Outcome("skipped", run.say("reason.no_path_target"), 0.0))
+        run.record("pmtu", "pmtu", _Outcome("skipped", run.say("reason.no_path_target"), 0.0))
     measured = [p for p in paths if p is not None]
 
     underlay = next((p for p in measured if p.role == "underlay"), None)
