@@ -111,7 +111,7 @@ async def _read_answer(reader: asyncio.StreamReader) -> dict[str, Any]:
     return data
 
 
-async def measure_mss(server: str, timeout: float = 3.0) -> MssResult:
+async def measure_mss(server: str, timeout: float = 3.0) -> MssResult:  # noqa: ASYNC109 - agreed interface
     """Connect to the MSS reflector at "HOST:PORT": our MSS (TCP_MAXSEG), what our SYN advertised, what the server
     saw, and whether the path clamped it. Never raises for network conditions: they become `reason`."""
     host, port = parse_server(server)
