@@ -272,14 +272,13 @@ def canonical_protocol(protocol: str) -> str:
     return name
 
 
-def _esp(cipher: str, family: Family, nat_t: bool, inner_extra: tuple[Part, ...], tunnel_mode: bool) -> Framing:
+def _esp(cipher: str, family: Family, nat_t: bool, inner_extra: tuple[Part, ...] = ()) -> Framing:
     name = ESP_ALIASES.get(cipher, cipher)
     if name not in ESP_CIPHERS:
         raise OverheadError(f"The IPsec cipher {cipher!r} is not known here. Use one of: {', '.join(ESP_CIPHERS)}.")
     iv, align, icv = ESP_CIPHERS[name]
     # Tunnel mode adds a new outer IP header; transport mode (L2TP/IPsec) keeps the original one, which the L2TP
     # packet needs anyway, so either way there is one outer IP header (RFC 4303 §3.1.1, §3.1.2).
-    del tunnel_mode
     headers = (_ip(family), *((NAT_T,) if nat_t else ()), ESP_HEADER, *iv)
     return Framing(headers=headers, inside=(*inner_extra, ESP_TRAILER), align=align, tag=(icv,))
 
@@ -355,7 +354,7 @@ def _framing(protocol: str, family: Family, cipher: str, transport: str, nat_t: 
     if protocol in ("openvpn-udp", "openvpn-tcp"):
         return _openvpn(cipher, family, transport, tap)
     if protocol in ("ipsec", "ikev2"):
-        return _esp(cipher, family, nat_t, (), tunnel_mode=True)
+        return _esp(cipher, family, nat_t)
     if protocol == "l2tp":
         l2tp = (
             UDP,
@@ -363,7 +362,7 @@ def _framing(protocol: str, family: Family, cipher: str, transport: str, nat_t: 
             Part("L2TP data header (worst case)", 14, "RFC 2661 §3.1"),
             *PPP,
         )
-        return _esp(cipher, family, nat_t, l2tp, tunnel_mode=False)
+        return _esp(cipher, family, nat_t, l2tp)
     if protocol == "pptp":
         return Framing(
             headers=(
