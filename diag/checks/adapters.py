@@ -480,15 +480,29 @@ def os_link_facts(os_name: OsName) -> tuple[list[LinkFacts], list[str]]:
     return facts, reasons
 
 
-def collect_adapters() -> list[Adapter]:
-    """Every interface of this machine, classified. Works unprivileged; what a tool could not say stays None."""
+@dataclass(frozen=True)
+class AdapterScan:
+    adapters: list[Adapter]
+    processes: list[VpnProcess]
+    reasons: list[str]
+    """What could not be read (a missing tool, a process list denied): for the check's status."""
+
+
+def scan_adapters() -> AdapterScan:
+    """The adapters, the VPN programs seen, and the reasons for anything that could not be read."""
     os_name = current_os()
-    facts, _reasons = os_link_facts(os_name)
+    facts, reasons = os_link_facts(os_name)
     try:
         processes = running_vpn_processes()
-    except Exception:  # psutil can fail on exotic systems (AccessDenied, no /proc): the names alone still classify
+    except Exception as exc:  # psutil can fail on exotic systems (no /proc): the names alone still classify
         processes = []
-    return build_adapters(_psutil_view(), facts, os_name, processes)
+        reasons.append(f"running programs could not be listed ({exc})")
+    return AdapterScan(build_adapters(_psutil_view(), facts, os_name, processes), processes, reasons)
+
+
+def collect_adapters() -> list[Adapter]:
+    """Every interface of this machine, classified. Works unprivileged; what a tool could not say stays None."""
+    return scan_adapters().adapters
 
 
 # protocol of the active tunnel, by adapter kind; the order is the preference when several are up
