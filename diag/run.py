@@ -403,45 +403,31 @@ async def _vpn_block(
     tunnel_adapter: Adapter | None,
     underlay: PathResult | None,
 ) -> Vpn | None:
-    protocol = options.protocol
-    if protocol is None and tunnel_adapter is not None:
-        from diag.checks.adapters import detect_vpn_protocol
-
-        protocol = detect_vpn_protocol(adapters)
-    if protocol is None:
-        if options.vpn_server is None and tunnel_adapter is None:
-            return None
-        run.record("overhead", "overhead", _Outcome("skipped", run.say("reason.no_protocol"), 0.0))
-        return Vpn(
-            server=options.vpn_server,
-            adapter=tunnel_adapter.name if tunnel_adapter else None,
-            tunnel_mtu=tunnel_adapter.mtu if tunnel_adapter else None,
-            underlay_pmtu=underlay.pmtu if underlay else None,
-        )
-    detected_by = "option --protocol" if options.protocol else "adapter and process"
-
-    async def overhead() -> Vpn:
-        from diag.checks.overhead import recommend
-
-        return recommend(
-            protocol,
-            underlay.pmtu if underlay else None,
-            underlay.family if underlay else 4,
-            tunnel_mtu=tunnel_adapter.mtu if tunnel_adapter else None,
-            server=options.vpn_server,
-            adapter=tunnel_adapter.name if tunnel_adapter else None,
-            detected_by=detected_by,
-            lang=run.lang,
-        )
-
-    vpn = await run.step("overhead", overhead, OVERHEAD_TIMEOUT_S)
-    if vpn is not None:
-        return vpn
-    # The overhead is unknown (e.g. a protocol the calculator does not know): keep what was observed.
-    return Vpn(
-        protocol=protocol,
+    """The `vpn` block from the checks' calculator; what was observed is kept when the overhead is unknown."""
+    observed = Vpn(
+        protocol=options.protocol,
         server=options.vpn_server,
         adapter=tunnel_adapter.name if tunnel_adapter else None,
         tunnel_mtu=tunnel_adapter.mtu if tunnel_adapter else None,
         underlay_pmtu=underlay.pmtu if underlay else None,
     )
+
+    async def overhead() -> Vpn:
+        from diag.checks.vpn import describe_vpn
+
+        vpn = describe_vpn(
+            adapters,
+            protocol=options.protocol,
+            vpn_server=options.vpn_server,
+            underlay_pmtu=underlay.pmtu if underlay else None,
+            outer_family=underlay.family if underlay else None,
+            lang=run.lang,
+        )
+        if vpn is None:
+            raise _Skip(run.say("reason.no_protocol"))
+        return vpn
+
+    if options.vpn_server is None and options.protocol is None and tunnel_adapter is None:
+        return None
+    vpn = await run.step("overhead", overhead, OVERHEAD_TIMEOUT_S)
+    return vpn if vpn is not None else observed
