@@ -344,6 +344,8 @@ async def run_checks(options: RunOptions, on_progress: ProgressCallback | None =
         from diag.checks.mss import measure_mss as mss_check
 
         mss_result = await mss_check(options.mss_server, timeout=MSS_TIMEOUT_S)
+        if mss_result.local_mss is None and mss_result.server_seen_mss is None:
+            raise _Unmeasured(mss_result.reason or "-")
 
     async with asyncio.TaskGroup() as group:
         for index, plan in enumerate(plans):

@@ -10,6 +10,7 @@ import json
 import shlex
 import sys
 import textwrap
+import time
 
 from reports.model import Report, Severity
 from tests.lab.conftest import MakeLab
@@ -135,3 +136,40 @@ def test_cancelling_a_run_stops_probing_promptly(make_lab: MakeLab) -> None:
     outcome = json.loads(done.stdout)
     assert outcome["cancelled"] is True
     assert outcome["seconds"] < 1.0
+
+
+MSS_PORT = 4822
+
+
+def test_mss_through_the_tunnel_is_found_unclamped(make_lab: MakeLab) -> None:
+    lab = make_lab("blackhole", 1400, wireguard=True)
+    assert lab.server_wg_v4 is not None
+    lab.start_in_server(
+        [sys.executable, "-m", "reports.server.mss_reflector", "--host", "0.0.0.0", "--port", str(MSS_PORT)]
+    )
+    deadline = time.monotonic() + 10
+    while not lab.server_run(["ss", "-Htln", f"sport = :{MSS_PORT}"]).stdout.strip():
+        assert time.monotonic() < deadline, "the MSS reflector did not start"
+        time.sleep(0.1)
+    result = lab.client_vpndiag(
+        "run",
+        "--vpn-server",
+        lab.server_v4,
+        "--protocol",
+        "wireguard",
+        "--mss-server",
+        f"{lab.server_wg_v4}:{MSS_PORT}",
+        "--no-upload",
+        "--json",
+        "-",
+    )
+    assert result.returncode == 0, result.stderr
+    report = Report.model_validate_json(result.stdout)
+    assert report.tcp is not None
+    assert report.tcp.mss is not None
+    # Through a 1420-byte tunnel the SYN offers 1420 - 40 = 1380 and nothing on the path lowers it.
+    assert report.tcp.mss.server_seen_mss == 1380
+    finding = next(f for f in report.findings if f.id == "mss_not_clamped")
+    assert finding.evidence["path_mtu"] == EXPECTED_TUNNEL_MTU
+    clamp = next(f for f in report.fixes if f.id == "clamp_mss")
+    assert any(s.command and "--set-mss 1300" in s.command for s in clamp.steps)
