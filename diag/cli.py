@@ -23,6 +23,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("overhead", "what a VPN protocol adds to each packet; the tunnel MTU and MSS that fit a path MTU"),
     ("upload", "send a report to support (redacted), or the ones waiting in the outbox"),
     ("export", "write a report as one HTML file, Markdown or JSON, for reading offline"),
+    ("pmtu", "measure the path MTU to a host, also through PMTUD black holes"),
+    ("serve", "run the support server's probe responders (UDP path-MTU probes)"),
 )
 
 
