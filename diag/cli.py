@@ -19,6 +19,7 @@ from reports.errors import VpndiagError
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("show", "print a saved report in readable form"),
     ("schema", "print the report's JSON Schema"),
+    ("pmtu", "measure the path MTU to a host, also through PMTUD black holes"),
     ("overhead", "what a VPN protocol adds to each packet; the tunnel MTU and MSS that fit a path MTU"),
 )
 
