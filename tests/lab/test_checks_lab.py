@@ -192,3 +192,22 @@ def test_recommended_tunnel_mtu_really_fits_the_black_hole_path(wg_lab: Lab) -> 
         assert _tunnel_ping(lab, 1340)  # the recommendation: everything the tunnel accepts now arrives
     finally:
         lab.client_run(["ip", "link", "set", "dev", wg_if, "mtu", "1420"], check=True)
+
+
+def test_wg_quick_policy_routing_still_finds_the_underlay(wg_lab: Lab) -> None:
+    # wg-quick's full tunnel: everything without fwmark 51820 goes to table 51820, whose default is the tunnel
+    # (wireguard-tools src/wg-quick/linux.bash). A plain lookup of the server then names the tunnel; the packets
+    # WireGuard itself sends carry the mark and leave by the underlay, which is what the check must report.
+    lab = wg_lab
+    wg_if = lab.client_wg_if or ""
+    lab.client_run(["ip", "route", "add", "default", "dev", wg_if, "table", "51820"], check=True)
+    lab.client_run(["ip", "rule", "add", "not", "fwmark", "51820", "table", "51820"], check=True)
+    try:
+        plain = lab.client_run(["ip", "route", "get", lab.server_v4]).stdout
+        assert f"dev {wg_if}" in plain
+        route = run_checks_in_client(lab, lab.server_v4)["routes"]["vpn_server"]
+    finally:
+        lab.client_run(["ip", "rule", "del", "not", "fwmark", "51820", "table", "51820"], check=True)
+        lab.client_run(["ip", "route", "flush", "table", "51820"], check=True)
+    assert route["interface"] == lab.client_if
+    assert route["via_tunnel"] is False
