@@ -428,8 +428,8 @@ def tunnel_overhead(
 ) -> OverheadResult:
     """What `protocol` adds to each inner packet over an outer IPv4 or IPv6 path.
 
-    `transport` picks OpenVPN's or OpenConnect's TCP mode ("openvpn" with transport "tcp" is "openvpn-tcp");
-    protocols with one fixed transport ignore it. `nat_t` adds ESP-in-UDP (IPsec, IKEv2, L2TP). `pppoe` counts the
+    `transport` picks OpenVPN's or OpenConnect's TCP mode ("openvpn" with transport "tcp" is "openvpn-tcp") or
+    ESP in UDP for IPsec; None is the protocol's usual one, and one it cannot run over is an OverheadError. `nat_t` adds ESP-in-UDP (IPsec, IKEv2, L2TP). `pppoe` counts the
     8 bytes of a PPPoE underlay, for a path MTU given as the Ethernet 1500. `tap` adds OpenVPN's Ethernet header.
     """
     name = canonical_protocol(protocol)
