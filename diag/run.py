@@ -331,6 +331,8 @@ async def run_checks(options: RunOptions, on_progress: ProgressCallback | None =
                 on_probe=on_probe,
             )
             paths[index] = result
+            if result.pmtu is None and not _can_send_probes(result.family):
+                raise _NeedsPrivileges(run.say("reason.needs_privileges_probe", why=result.pmtu_reason or "-"))
             if result.pmtu is None:
                 # The path's other measurements (echo, loss, RTT) stay in the report; the check says what is missing.
                 raise _Unmeasured(run.say("reason.no_pmtu", why=result.pmtu_reason or "-"))
@@ -392,6 +394,14 @@ async def run_checks(options: RunOptions, on_progress: ProgressCallback | None =
         checks=run.checks,
     )
     return apply_rules(report, options.lang)
+
+
+def _can_send_probes(family: Literal[4, 6]) -> bool:
+    """Whether this process can send DF probes at all: a raw or ping socket, or the system ping as a fallback."""
+    from diag.probe.icmp import icmp_access
+    from diag.probe.system_ping import system_ping_available
+
+    return icmp_access(family) != "none" or system_ping_available()
 
 
 class _Unmeasured(VpndiagError):
