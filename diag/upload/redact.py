@@ -57,11 +57,11 @@ _IPV4 = re.compile(r"(?<!\d)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\d)")
 # MAC addresses (IEEE 802 EUI-48): 00:11:22:33:44:55, 00-11-22-33-44-55 (Windows), 0:1c:42:0:0:8 (macOS arp),
 # 0011.2233.4455 (Cisco).
 _MAC = re.compile(
-    r"(?<![0-9A-Fa-f:.-])(?:"
+    r"(?<![0-9A-Fa-f])(?:"
     r"[0-9A-Fa-f]{1,2}(?::[0-9A-Fa-f]{1,2}){5}"
     r"|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}"
     r"|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}"
-    r")(?![0-9A-Fa-f:-]|\.[0-9A-Fa-f])"
+    r")(?![0-9A-Fa-f])"
 )
 # The user's part of a home folder: /home/NAME, /Users/NAME (macOS), C:\Users\NAME (also with / or \\ separators).
 _HOME = re.compile(r"(?:/home/|/Users/|[A-Za-z]:(?:\\\\|\\|/)Users(?:\\\\|\\|/))([^/\\\s\"'`:;,|<>]+)")
@@ -152,18 +152,16 @@ class _Pseudonyms:
         return self.name(kind, canonical.rstrip("."), prefix)
 
     def _ipv6_match(self, match: re.Match[str]) -> str:
-        run = match.group(0)
-        # "fe80::1." at the end of a sentence or "2001:db8::1:" before a port-less colon: drop the trailing
-        # punctuation and try again; what is left over stays text.
-        candidate = run
-        while candidate:
-            parsed = _parse_ipv6(candidate)
-            if parsed is not None:
-                return self.address(candidate, parsed) + run[len(candidate) :]
-            if candidate[-1] not in ":.":
-                break
-            candidate = candidate[:-1]
-        return run
+        return self._ipv6_in_run(match.group(0))
+
+    def _ipv6_in_run(self, run: str) -> str:
+        """Replace the longest address inside a run of address characters; the rest stays text and is searched
+        again. "fe80::1." ends a sentence, "2001:db8::1.a" glues a word on: the address is still found."""
+        found = _longest_ipv6(run)
+        if found is None:
+            return run
+        start, end, address = found
+        return self._ipv6_in_run(run[:start]) + self.address(run[start:end], address) + self._ipv6_in_run(run[end:])
 
     def _ipv4_match(self, match: re.Match[str]) -> str:
         octets = [int(part) for part in match.groups()]
@@ -178,6 +176,29 @@ class _Pseudonyms:
         else:
             octets = [part.zfill(2) for part in re.split(r"[:-]", match.group(0))]
         return self.name("mac", ":".join(octets).lower(), "mac")
+
+
+# Runs longer than this are hex dumps, not addresses: only their ends are tried, to keep the search linear.
+_MAX_RUN_SEARCH = 120
+
+
+def _longest_ipv6(run: str) -> tuple[int, int, ipaddress.IPv6Address] | None:
+    """The longest valid IPv6 address in `run` that starts and ends at its edges or at a "." / ":"."""
+    address, _, zone = run.partition("%")
+    starts = [0] + [i + 1 for i, c in enumerate(address) if c in ".:"]
+    ends = [len(address)] + [i for i, c in enumerate(address) if c in ".:"]
+    if len(address) > _MAX_RUN_SEARCH:
+        starts, ends = starts[:1], ends[:1]
+    best: tuple[int, int, ipaddress.IPv6Address] | None = None
+    for start in starts:
+        for end in ends:
+            if end - start < 2 or (best is not None and end - start <= best[1] - best[0]):
+                continue
+            text = address[start:end] + (f"%{zone}" if zone and end == len(address) else "")
+            parsed = _parse_ipv6(text)
+            if parsed is not None:
+                best = (start, len(text) + start, parsed)
+    return best
 
 
 def _parse_ipv6(text: str) -> ipaddress.IPv6Address | None:
