@@ -193,7 +193,8 @@ def test_ip_address_objects_keep_family_and_scope() -> None:
     assert [a.scope for a in adapter.addresses] == ["private", "link-local", "public"]
     assert adapter.addresses[1].address.startswith("ip6-link-local-")
     assert adapter.addresses[2].address.startswith("ip6-public-")
-    assert adapter.mac is not None and adapter.mac.startswith("mac-")
+    assert adapter.mac is not None
+    assert adapter.mac.startswith("mac-")
     assert out.privacy.redaction_counts == {"ipv4": 1, "ipv6": 2, "mac": 1}
     assert "192.168.10.23" not in out.model_dump_json()
 
@@ -202,7 +203,8 @@ def test_public_ip_kept_only_when_allowed() -> None:
     report = _place(["public 52.10.20.30 private 10.1.2.3 v6 2a03:2880:f12f:83:face:b00c::25de"])
     kept = redact(report, key=KEY, keep_public_ip=True, include_local_names=False)
     detail = kept.findings[0].detail
-    assert "52.10.20.30" in detail and "2a03:2880:f12f:83:face:b00c::25de" in detail
+    assert "52.10.20.30" in detail
+    assert "2a03:2880:f12f:83:face:b00c::25de" in detail
     assert "10.1.2.3" not in detail
     assert kept.privacy.public_ip_included
     removed = redact(report, key=KEY, include_local_names=False)
@@ -248,7 +250,8 @@ def test_host_names_user_names_home_paths_and_wifi() -> None:
         "Home-Net",
     ):
         assert secret not in text, secret
-    assert out.system.hostname is not None and out.system.hostname.startswith("host-")
+    assert out.system.hostname is not None
+    assert out.system.hostname.startswith("host-")
     detail = out.findings[0].detail
     host = out.system.hostname
     assert detail.startswith(f"{host.split('-')[0]}-")
@@ -283,7 +286,8 @@ def test_tool_words_and_versions_are_left_alone() -> None:
     assert out.adapters[0].kind == AdapterKind.wifi
     assert out.paths[0].pmtu == 1400
     assert out.fixes == report.fixes  # the netsh command names the adapter, which the profile lets stay
-    assert out.report_id == report.report_id and out.created_at == report.created_at
+    assert out.report_id == report.report_id
+    assert out.created_at == report.created_at
 
 
 def test_wifi_name_equal_to_a_tool_word_does_not_break_the_report() -> None:
