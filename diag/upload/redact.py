@@ -351,6 +351,9 @@ def redact(
     for kind, values in pseudonyms.seen.items():
         counts[kind] = counts.get(kind, 0) + len(values)
     data["privacy"].update(
+        # The customer typed these for support to answer them: they are meant to be sent as they are.
+        contact_email=report.privacy.contact_email,
+        ticket=report.privacy.ticket,
         redacted=True,
         redaction_counts=counts,
         public_ip_included=report.privacy.public_ip_included or pseudonyms.public_ip_kept,

@@ -13,7 +13,6 @@ JAPANESE = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
 SAME_IN_JAPANESE = {"vpn", "mtu", "tcp"}
 
 
-
 @pytest.mark.parametrize("catalog", [UPLOAD, EXPORT], ids=lambda c: c.name)
 def test_every_message_is_translated(catalog: Catalog) -> None:
     untranslated = []

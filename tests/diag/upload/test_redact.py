@@ -327,3 +327,20 @@ def test_redacting_twice_changes_nothing_more() -> None:
     twice = redact(once, key=b"another", include_local_names=False)
     assert twice.findings[0].detail == once.findings[0].detail
     assert twice.privacy.redaction_counts == once.privacy.redaction_counts
+
+
+def test_contact_details_the_customer_typed_are_kept() -> None:
+    report = _place(["user taro on 10.0.0.2"])
+    report = report.model_copy(
+        update={
+            "privacy": report.privacy.model_copy(
+                update={"contact_email": "taro@example.jp", "ticket": "A-1", "message": "from /home/taro at 10.0.0.2"}
+            )
+        }
+    )
+    out = redact(report, key=KEY, include_local_names=False)
+    assert out.privacy.contact_email == "taro@example.jp"
+    assert out.privacy.ticket == "A-1"
+    assert out.privacy.message is not None
+    assert out.privacy.message.startswith("from /home/user-")
+    assert "10.0.0.2" not in out.privacy.message
