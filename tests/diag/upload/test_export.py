@@ -133,3 +133,25 @@ def test_html_chart_without_path_mtu_says_it_was_not_found() -> None:
     html = export_report(report.model_copy(update={"paths": [path]}), "html", lang="en")
     assert "path MTU not found" in html
     assert 'class="pmtu"' not in html
+
+
+@pytest.mark.parametrize("name", ["blackhole", "healthy", "icmp-blocked"])
+@pytest.mark.parametrize("fmt", ["html", "md"])
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_every_example_exports(name: str, fmt: str, lang: str) -> None:
+    report = example_report(name)
+    text = export_report(report, fmt, lang=lang)  # type: ignore[arg-type]
+    heading = "vpndiag report" if lang == "en" else "vpndiag 診断レポート"
+    assert heading in text
+    for finding in report.findings:
+        assert finding.title.replace("|", "\\|") in text or finding.title in text
+
+
+def test_minimal_report_exports() -> None:
+    from reports.model import System, Tool
+
+    report = Report(tool=Tool(version="0.1.0"), system=System(os="macos", privileged=False))
+    html = export_report(report, "html", lang="en")
+    assert "No problems found." in html
+    assert "<svg" not in html
+    assert "No problems found." in export_report(report, "md", lang="en")

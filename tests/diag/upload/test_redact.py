@@ -47,6 +47,8 @@ def _forms(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> set[str]:
     forms = {str(address), address.exploded}
     if address.version == 6:
         forms |= {str(address).upper(), address.exploded.upper()}
+    else:
+        forms.add(".".join(f"{octet:03d}" for octet in address.packed))  # zero-padded, as some Windows tools print
     return forms
 
 
