@@ -178,26 +178,29 @@ class _Pseudonyms:
         return self.name("mac", ":".join(octets).lower(), "mac")
 
 
-# Runs longer than this are hex dumps, not addresses: only their ends are tried, to keep the search linear.
-_MAX_RUN_SEARCH = 120
+# The longest textual IPv6 address: eight groups of four digits and seven colons, or 45 characters with a dotted
+# IPv4 tail (RFC 4291 section 2.2). Bounding the candidates by it keeps the search linear in long hex runs.
+_MAX_IPV6_TEXT = 45
 
 
 def _longest_ipv6(run: str) -> tuple[int, int, ipaddress.IPv6Address] | None:
     """The longest valid IPv6 address in `run` that starts and ends at its edges or at a "." / ":"."""
     address, _, zone = run.partition("%")
     starts = [0] + [i + 1 for i, c in enumerate(address) if c in ".:"]
-    ends = [len(address)] + [i for i, c in enumerate(address) if c in ".:"]
-    if len(address) > _MAX_RUN_SEARCH:
-        starts, ends = starts[:1], ends[:1]
+    ends = [i for i, c in enumerate(address) if c in ".:"] + [len(address)]
     best: tuple[int, int, ipaddress.IPv6Address] | None = None
     for start in starts:
-        for end in ends:
-            if end - start < 2 or (best is not None and end - start <= best[1] - best[0]):
+        for end in reversed(ends):
+            length = end - start
+            if length > _MAX_IPV6_TEXT:
                 continue
+            if length < 2 or (best is not None and length <= best[1] - best[0]):
+                break  # ends are tried longest first: nothing shorter can beat what was found
             text = address[start:end] + (f"%{zone}" if zone and end == len(address) else "")
             parsed = _parse_ipv6(text)
             if parsed is not None:
                 best = (start, len(text) + start, parsed)
+                break
     return best
 
 

@@ -346,3 +346,12 @@ def test_contact_details_the_customer_typed_are_kept() -> None:
     assert out.privacy.message is not None
     assert out.privacy.message.startswith("from /home/user-")
     assert "10.0.0.2" not in out.privacy.message
+
+
+def test_address_inside_a_long_run_of_hex_and_colons_is_found() -> None:
+    dump = "00:" * 60 + "fe80::1ff:fe23:4567:890a%eth0"
+    out = redact(_place([f"dump {dump} end"]), key=KEY, include_local_names=False)
+    detail = out.findings[0].detail
+    assert "fe80::1ff:fe23:4567:890a" not in detail
+    # Glued to the dump, the longest address ends with ours ("0:fe80::1ff:..."): it is replaced as one.
+    assert re.search(r"ip6-[a-z-]+-[0-9a-f]{8} end$", detail)
