@@ -50,8 +50,8 @@ _GENERIC_ACCOUNTS = frozenset(
 )
 
 # A run of characters an IPv6 address can be written with, optionally with a zone id (RFC 4007 section 11:
-# fe80::1%eth0, fe80::1%12 on Windows). It must not start inside a word ("eth0:..."), so the lookbehind.
-_IPV6_RUN = re.compile(r"(?<![\w:.])[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?:%[\w-]+)?")
+# fe80::1%eth0, fe80::1%12 on Windows). A run may follow a word ("src:fe80::1", "eth0:fe80::1"): see _ipv6_match.
+_IPV6_RUN = re.compile(r"(?<![0-9A-Fa-f:.])[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?:%[\w-]+)?")
 # Dotted quads, also with leading zeros ("192.168.001.010", as some Windows tools print them).
 _IPV4 = re.compile(r"(?<!\d)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\d)")
 # MAC addresses (IEEE 802 EUI-48): 00:11:22:33:44:55, 00-11-22-33-44-55 (Windows), 0:1c:42:0:0:8 (macOS arp),
@@ -152,12 +152,15 @@ class _Pseudonyms:
         return self.name(kind, canonical.rstrip("."), prefix)
 
     def _ipv6_match(self, match: re.Match[str]) -> str:
-        return self._ipv6_in_run(match.group(0))
+        # A run glued to a word ("eth0:fe80::1") most likely starts with the word's tail: prefer an address that
+        # begins after it, so "fe80::1" keeps its link-local scope; the whole run only when nothing else parses.
+        glued = match.start() > 0 and match.string[match.start() - 1].isalnum()
+        return self._ipv6_in_run(match.group(0), glued)
 
-    def _ipv6_in_run(self, run: str) -> str:
+    def _ipv6_in_run(self, run: str, glued: bool = False) -> str:
         """Replace the longest address inside a run of address characters; the rest stays text and is searched
         again. "fe80::1." ends a sentence, "2001:db8::1.a" glues a word on: the address is still found."""
-        found = _longest_ipv6(run)
+        found = (_longest_ipv6(run, from_start=False) if glued else None) or _longest_ipv6(run)
         if found is None:
             return run
         start, end, address = found
@@ -183,10 +186,10 @@ class _Pseudonyms:
 _MAX_IPV6_TEXT = 45
 
 
-def _longest_ipv6(run: str) -> tuple[int, int, ipaddress.IPv6Address] | None:
+def _longest_ipv6(run: str, *, from_start: bool = True) -> tuple[int, int, ipaddress.IPv6Address] | None:
     """The longest valid IPv6 address in `run` that starts and ends at its edges or at a "." / ":"."""
     address, _, zone = run.partition("%")
-    starts = [0] + [i + 1 for i, c in enumerate(address) if c in ".:"]
+    starts = [0] * from_start + [i + 1 for i, c in enumerate(address) if c in ".:"]
     ends = [i for i, c in enumerate(address) if c in ".:"] + [len(address)]
     best: tuple[int, int, ipaddress.IPv6Address] | None = None
     for start in starts:

@@ -54,6 +54,8 @@ def _forms(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> set[str]:
 
 # Characters that end an address in running text; hypothesis picks among them.
 SEPARATORS = st.sampled_from([" ", ", ", "; ", ") ", "] ", "\n", "\t", "'", '"', " / ", "=", ">", "."])
+# ... and characters that come before one ("src:fe80::1", "addr=10.0.0.1").
+BEFORE = st.sampled_from([" ", ":", "=", "(", "[", "@", "/"])
 WORDS = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz渋谷 -"), max_size=12)
 
 
@@ -72,7 +74,7 @@ def address_in_text(draw: st.DrawFn) -> tuple[str, ipaddress.IPv4Address | ipadd
         return (draw(WORDS) + " ::ffff:" + str(address) + draw(SEPARATORS) + draw(WORDS), mapped)
     elif draw(st.booleans()):
         written += ":443"
-    return draw(WORDS) + " " + written + draw(SEPARATORS) + draw(WORDS), address
+    return draw(WORDS) + draw(BEFORE) + written + draw(SEPARATORS) + draw(WORDS), address
 
 
 @st.composite
@@ -355,3 +357,13 @@ def test_address_inside_a_long_run_of_hex_and_colons_is_found() -> None:
     assert "fe80::1ff:fe23:4567:890a" not in detail
     # Glued to the dump, the longest address ends with ours ("0:fe80::1ff:..."): it is replaced as one.
     assert re.search(r"ip6-[a-z-]+-[0-9a-f]{8} end$", detail)
+
+
+def test_address_glued_to_a_word_keeps_its_scope() -> None:
+    out = redact(
+        _place(["src:fe80::1 dev eth0:fe80::2%eth0 addr:10.0.0.1 ll=fe80::3"]), key=KEY, include_local_names=False
+    )
+    detail = out.findings[0].detail
+    assert re.fullmatch(
+        r"src:ip6-link-local-\w+ dev eth0:ip6-link-local-\w+ addr:ip4-private-\w+ ll=ip6-link-local-\w+", detail
+    ), detail
