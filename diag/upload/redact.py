@@ -50,18 +50,18 @@ _GENERIC_ACCOUNTS = frozenset(
 )
 
 # A run of characters an IPv6 address can be written with, optionally with a zone id (RFC 4007 section 11:
-# fe80::1%eth0, fe80::1%12 on Windows). It must not start inside a word ("eth0:..."), so the lookbehind.
-_IPV6_RUN = re.compile(r"(?<![\w:.])[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?:%[\w-]+)?")
+# fe80::1%eth0, fe80::1%12 on Windows). A run may follow a word ("src:fe80::1", "eth0:fe80::1"): see _ipv6_match.
+_IPV6_RUN = re.compile(r"(?<![0-9A-Fa-f:.])[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?:%[\w-]+)?")
 # Dotted quads, also with leading zeros ("192.168.001.010", as some Windows tools print them).
 _IPV4 = re.compile(r"(?<!\d)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\d)")
 # MAC addresses (IEEE 802 EUI-48): 00:11:22:33:44:55, 00-11-22-33-44-55 (Windows), 0:1c:42:0:0:8 (macOS arp),
 # 0011.2233.4455 (Cisco).
 _MAC = re.compile(
-    r"(?<![0-9A-Fa-f:.-])(?:"
+    r"(?<![0-9A-Fa-f])(?:"
     r"[0-9A-Fa-f]{1,2}(?::[0-9A-Fa-f]{1,2}){5}"
     r"|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}"
     r"|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}"
-    r")(?![0-9A-Fa-f:-]|\.[0-9A-Fa-f])"
+    r")(?![0-9A-Fa-f])"
 )
 # The user's part of a home folder: /home/NAME, /Users/NAME (macOS), C:\Users\NAME (also with / or \\ separators).
 _HOME = re.compile(r"(?:/home/|/Users/|[A-Za-z]:(?:\\\\|\\|/)Users(?:\\\\|\\|/))([^/\\\s\"'`:;,|<>]+)")
@@ -152,18 +152,19 @@ class _Pseudonyms:
         return self.name(kind, canonical.rstrip("."), prefix)
 
     def _ipv6_match(self, match: re.Match[str]) -> str:
-        run = match.group(0)
-        # "fe80::1." at the end of a sentence or "2001:db8::1:" before a port-less colon: drop the trailing
-        # punctuation and try again; what is left over stays text.
-        candidate = run
-        while candidate:
-            parsed = _parse_ipv6(candidate)
-            if parsed is not None:
-                return self.address(candidate, parsed) + run[len(candidate) :]
-            if candidate[-1] not in ":.":
-                break
-            candidate = candidate[:-1]
-        return run
+        # A run glued to a word ("eth0:fe80::1") most likely starts with the word's tail: prefer an address that
+        # begins after it, so "fe80::1" keeps its link-local scope; the whole run only when nothing else parses.
+        glued = match.start() > 0 and match.string[match.start() - 1].isalnum()
+        return self._ipv6_in_run(match.group(0), glued)
+
+    def _ipv6_in_run(self, run: str, glued: bool = False) -> str:
+        """Replace the longest address inside a run of address characters; the rest stays text and is searched
+        again. "fe80::1." ends a sentence, "2001:db8::1.a" glues a word on: the address is still found."""
+        found = (_longest_ipv6(run, from_start=False) if glued else None) or _longest_ipv6(run)
+        if found is None:
+            return run
+        start, end, address = found
+        return self._ipv6_in_run(run[:start]) + self.address(run[start:end], address) + self._ipv6_in_run(run[end:])
 
     def _ipv4_match(self, match: re.Match[str]) -> str:
         octets = [int(part) for part in match.groups()]
@@ -178,6 +179,32 @@ class _Pseudonyms:
         else:
             octets = [part.zfill(2) for part in re.split(r"[:-]", match.group(0))]
         return self.name("mac", ":".join(octets).lower(), "mac")
+
+
+# The longest textual IPv6 address: eight groups of four digits and seven colons, or 45 characters with a dotted
+# IPv4 tail (RFC 4291 section 2.2). Bounding the candidates by it keeps the search linear in long hex runs.
+_MAX_IPV6_TEXT = 45
+
+
+def _longest_ipv6(run: str, *, from_start: bool = True) -> tuple[int, int, ipaddress.IPv6Address] | None:
+    """The longest valid IPv6 address in `run` that starts and ends at its edges or at a "." / ":"."""
+    address, _, zone = run.partition("%")
+    starts = [0] * from_start + [i + 1 for i, c in enumerate(address) if c in ".:"]
+    ends = [i for i, c in enumerate(address) if c in ".:"] + [len(address)]
+    best: tuple[int, int, ipaddress.IPv6Address] | None = None
+    for start in starts:
+        for end in reversed(ends):
+            length = end - start
+            if length > _MAX_IPV6_TEXT:
+                continue
+            if length < 2 or (best is not None and length <= best[1] - best[0]):
+                break  # ends are tried longest first: nothing shorter can beat what was found
+            text = address[start:end] + (f"%{zone}" if zone and end == len(address) else "")
+            parsed = _parse_ipv6(text)
+            if parsed is not None:
+                best = (start, len(text) + start, parsed)
+                break
+    return best
 
 
 def _parse_ipv6(text: str) -> ipaddress.IPv6Address | None:
@@ -330,6 +357,9 @@ def redact(
     for kind, values in pseudonyms.seen.items():
         counts[kind] = counts.get(kind, 0) + len(values)
     data["privacy"].update(
+        # The customer typed these for support to answer them: they are meant to be sent as they are.
+        contact_email=report.privacy.contact_email,
+        ticket=report.privacy.ticket,
         redacted=True,
         redaction_counts=counts,
         public_ip_included=report.privacy.public_ip_included or pseudonyms.public_ip_kept,
