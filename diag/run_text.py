@@ -40,7 +40,7 @@ def render_run(report: Report, lang: Lang) -> str:
         for number, fix in enumerate(report.fixes, start=1):
             lines.append(t("fix_line", lang, number=number, title=fix.title))
             for platforms, step in _grouped(fix.steps):
-                names = ", ".join(t(f"platform.{p}", lang) for p in platforms)
+                names = t("list_separator", lang).join(t(f"platform.{p}", lang) for p in platforms)
                 lines.append(t("step_line", lang, platform=names, text=step.text))
                 for command_line in (step.command or "").splitlines():
                     lines.append(t("command_line", lang, command=command_line))

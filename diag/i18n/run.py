@@ -70,6 +70,7 @@ RUN = Catalog(
             "echo.unreachable": "unreachable",
             "vpn_line": "  VPN: {protocol} on {adapter}, MTU {tunnel_mtu}; recommended MTU {recommended_mtu}",
             "unknown": "unknown",
+            "list_separator": ", ",
         },
         "ja": {
             "check.adapters": "ネットワークアダプター",
@@ -136,6 +137,7 @@ RUN = Catalog(
             "echo.unreachable": "到達不能",
             "vpn_line": "  VPN: {protocol}（{adapter}）、MTU {tunnel_mtu}、推奨MTU {recommended_mtu}",
             "unknown": "不明",
+            "list_separator": "、",
         },
     },
 )

@@ -31,3 +31,4 @@ def test_japanese_labels_for_platforms_and_severities() -> None:
     assert "【重大】VPNのパケットサイズ（MTU）が回線に対して大きすぎます" in text
     assert "（ルーター）iptables を使うLinuxルーターの場合:" in text
     assert "（サポート担当者）" in text
+    assert "（Android、iPhone/iPad）スマートフォンやタブレット" in text
