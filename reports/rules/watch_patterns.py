@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from reports.i18n import Lang
-from reports.model import Finding, Fix, FixStep, Report, Severity, WatchEvent
+from reports.model import EvidenceValue, Finding, Fix, FixStep, Report, Severity, WatchEvent
 from reports.rules.watch_messages import WATCH_RULES
 
 # A black hole needs at least this many samples where small echoes came back and the large probe did not, and in at
@@ -108,13 +108,13 @@ def _sample_interval_s(timeline: Sequence[WatchEvent]) -> float | None:
     return None
 
 
-def _finding(key: str, severity: Severity, lang: Lang, evidence: dict[str, object], **fields: object) -> Finding:
+def _finding(key: str, severity: Severity, lang: Lang, evidence: dict[str, EvidenceValue], **fields: object) -> Finding:
     return Finding(
-        id=key,
+        id=key.removeprefix("fix."),
         severity=severity,
         title=WATCH_RULES.text(f"{key}.title", lang, **fields),
         detail=WATCH_RULES.text(f"{key}.detail", lang, **fields),
-        evidence=evidence,  # type: ignore[arg-type]  # values are int/float/str/None, checked by the model
+        evidence=evidence,
     )
 
 
@@ -128,7 +128,7 @@ def blackhole_finding(timeline: Sequence[WatchEvent], lang: Lang) -> Finding | N
     size = next((s for s in sizes if s), None)
     times = tick_times(timeline)
     first, last = times[min(both)], times[max(both)]
-    evidence: dict[str, object] = {
+    evidence: dict[str, EvidenceValue] = {
         "probe_size": int(size) if size else None,
         "samples_small_ok": len(small_ok),
         "samples_large_lost_while_small_ok": len(both),
@@ -164,7 +164,7 @@ def underlay_finding(timeline: Sequence[WatchEvent], lang: Lang) -> Finding | No
         return None
     first_drop, first_loss_tick = explained[0]
     lead_s = (first_drop.at - times[first_loss_tick]).total_seconds()
-    evidence: dict[str, object] = {
+    evidence: dict[str, EvidenceValue] = {
         "tunnel_drops": len(drops),
         "drops_after_underlay_loss": len(explained),
         "first_underlay_loss_at": _iso(times[first_loss_tick]),
@@ -201,7 +201,7 @@ def periodic_finding(timeline: Sequence[WatchEvent], lang: Lang) -> Finding | No
     if period <= 0 or jitter > tolerance:
         return None
     timer = nearest_timer(period)
-    evidence: dict[str, object] = {
+    evidence: dict[str, EvidenceValue] = {
         "tunnel_drops": len(drops),
         "period_s": round(period, 1),
         "jitter_s": round(jitter, 1),
@@ -234,7 +234,7 @@ def healthy_finding(timeline: Sequence[WatchEvent], lang: Lang) -> Finding | Non
         return None
     large = ticks_of(timeline, frozenset({"large_ok"}))
     underlay = ticks_of(timeline, frozenset({"underlay_ok"}))
-    evidence: dict[str, object] = {
+    evidence: dict[str, EvidenceValue] = {
         "samples": len(samples),
         "samples_large_ok": len(large),
         "samples_underlay_ok": len(underlay),
@@ -244,11 +244,11 @@ def healthy_finding(timeline: Sequence[WatchEvent], lang: Lang) -> Finding | Non
 
 def _fix(key: str, finding_id: str, lang: Lang, steps: Sequence[tuple[str, str, str | None]], **fields: object) -> Fix:
     return Fix(
-        id=key,
+        id=key.removeprefix("fix."),
         finding_ids=[finding_id],
         title=WATCH_RULES.text(f"{key}.title", lang, **fields),
         steps=[
-            FixStep(platform=platform, text=WATCH_RULES.text(text_key, lang, **fields), command=command)  # type: ignore[arg-type]
+            FixStep(platform=platform, text=WATCH_RULES.text(text_key, lang, **fields), command=command)
             for platform, text_key, command in steps
         ],
     )
