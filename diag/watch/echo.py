@@ -140,7 +140,7 @@ def _error_queue_result(sock: socket.socket, family: int) -> EchoResult | None:
         _, ancillary, _, _ = sock.recvmsg(2048, 512, socket.MSG_ERRQUEUE)
         for _level, _type, data in ancillary:
             if len(data) >= 16:
-                ee_errno, _origin, _type_, _code, _pad, ee_info = struct.unpack("=IBBBBI", data[:12])
+                ee_errno, _origin, _kind, _code, _pad, ee_info = struct.unpack("=IBBBBI", data[:12])
                 if ee_errno == errno.EMSGSIZE:
                     return EchoResult(Outcome.too_big, reported_mtu=ee_info or None)
                 return EchoResult(Outcome.lost, reason="unreachable")
@@ -171,7 +171,7 @@ async def _receive(
             return result
 
 
-async def echo(address: str, size: int, *, dont_fragment: bool, timeout: float) -> EchoResult:
+async def echo(address: str, size: int, *, dont_fragment: bool, wait_s: float) -> EchoResult:
     """Sends one echo request making an IP packet of `size` bytes to `address` (an IP address) and waits for it.
 
     Never raises for network conditions: no answer is ``lost``, a router's frag-needed is ``too_big``, a size the
@@ -206,7 +206,7 @@ async def echo(address: str, size: int, *, dont_fragment: bool, timeout: float) 
             if exc.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL):
                 return EchoResult(Outcome.lost, reason="no_route")
             return EchoResult(Outcome.error, reason=errno.errorcode.get(exc.errno or 0, "send_failed").lower())
-        result = await _receive(sock, family, ident if raw else None, seq, raw, loop.time() + timeout)
+        result = await _receive(sock, family, ident if raw else None, seq, raw, loop.time() + wait_s)
     if result.outcome is Outcome.ok:
         return EchoResult(Outcome.ok, rtt_ms=round((time.perf_counter() - started) * 1000, 2))
     return result

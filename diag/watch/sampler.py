@@ -8,6 +8,7 @@ loop runs the same against real sockets and in tests against scripted ones. It e
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,7 +29,7 @@ MAX_IP_PACKET = 65535
 
 
 class Echo(Protocol):
-    def __call__(self, address: str, size: int, *, dont_fragment: bool, timeout: float) -> Awaitable[EchoResult]: ...
+    def __call__(self, address: str, size: int, *, dont_fragment: bool, wait_s: float) -> Awaitable[EchoResult]: ...
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,9 @@ async def take_sample(
     small = large = underlay = None
     target, server = plan.target, plan.vpn_server
     jobs: list[Awaitable[EchoResult | None]] = [
-        echo_fn(target, _small_size(target), dont_fragment=True, timeout=timeout) if target else nothing(),
-        echo_fn(target, large_size, dont_fragment=True, timeout=timeout) if target and large_size else nothing(),
-        echo_fn(server, _small_size(server), dont_fragment=True, timeout=timeout) if server else nothing(),
+        echo_fn(target, _small_size(target), dont_fragment=True, wait_s=timeout) if target else nothing(),
+        echo_fn(target, large_size, dont_fragment=True, wait_s=timeout) if target and large_size else nothing(),
+        echo_fn(server, _small_size(server), dont_fragment=True, wait_s=timeout) if server else nothing(),
     ]
     small, large, underlay = await asyncio.gather(*jobs)
     return Sample(
@@ -148,10 +149,8 @@ async def run_watch(
         due = started + tick * plan.interval_s
         if plan.duration_s is not None:
             due = min(due, started + plan.duration_s)
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), max(0.0, due - loop.time()))
-        except TimeoutError:
-            pass
     interrupted = stop.is_set()
     last = timeline.mark("watch_stopped", now(), f"reason={'stopped' if interrupted else 'finished'} samples={tick}")
     if on_events:

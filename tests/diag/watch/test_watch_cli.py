@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reports.model import Report
+from tests.conftest import ROOT, run_vpndiag
+
+
+def test_watch_without_anything_to_watch_says_what_to_give() -> None:
+    env = {**os.environ, "VPNDIAG_PROFILE": str(ROOT / "diag" / "profiles" / "default.toml")}
+    result = run_vpndiag("watch", "--minutes", "0.01", "--lang", "en", env=env)
+    assert result.returncode == 2
+    assert "--target" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="ICMP sockets on loopback need root here")
+def test_ctrl_c_ends_the_watch_and_still_writes_the_report(tmp_path: Path) -> None:
+    out = tmp_path / "watch.json"
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "diag",
+            "watch",
+            "--minutes",
+            "0",
+            "--interval",
+            "0.3",
+            "--target",
+            "127.0.0.1",
+            "--json",
+            str(out),
+            "--lang",
+            "en",
+        ],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2.0)
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=20)
+    assert child.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    report = Report.model_validate(json.loads(out.read_text()))
+    kinds = [e.kind for e in report.timeline]
+    assert kinds[-1] == "watch_stopped"
+    assert "reason=stopped" in report.timeline[-1].detail
+    assert "small_ok" in kinds
+    assert [f.id for f in report.findings] == ["watch_healthy"]
+    assert " | tunnel: ok " in stderr  # the live view, one line per sample
