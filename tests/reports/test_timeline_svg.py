@@ -19,8 +19,8 @@ def test_each_run_is_one_bar_in_its_row_with_its_colour() -> None:
     events = build(lambda tick: (OK, LOST if tick >= 5 else OK, OK), 10)
     drawn = bars(timeline_svg(events))
     # Adapter states are drawn once the next change (or the end) is known: last.
-    assert [r.get("data-kind") for r in drawn] == ["small_ok", "large_ok", "large_lost", "underlay_ok", "adapter_up"]
-    large_ok, large_lost = drawn[1], drawn[2]
+    assert [r.get("data-kind") for r in drawn] == ["small_ok", "large_ok", "underlay_ok", "large_lost", "adapter_up"]
+    large_ok, large_lost = drawn[1], drawn[3]
     assert large_lost.get("fill") == COLOURS["lost"]
     # Five samples each: equal widths, the lost run starting where the good one ends.
     assert abs(float(large_ok.get("width", 0)) - float(large_lost.get("width", 0))) < 0.2
