@@ -31,6 +31,16 @@ WATCH = Catalog(
             "unresolvable": "The host {host} could not be resolved ({reason}). Check the name, or give its address.",
             "no_permission": "ICMP sockets are not allowed for this user: run as administrator/root, or on Linux "
             "allow the group in net.ipv4.ping_group_range.",
+            "tui_heading": "Watching the VPN",
+            "tui_hint": "A sample every {interval} s: small pings and a full-size probe through the tunnel, pings to "
+            "the VPN server outside it. Press Esc to stop; the report is kept.",
+            "tui_rows": "tunnel ping|full size|server ping",
+            "tui_waiting": "Waiting for the first sample…",
+            "tui_stopping": "Stopping after this sample…",
+            "tui_finished": "Finished after {samples} samples. Press Enter to continue.",
+            "tui_failed": "The watch could not run: {reason}",
+            "tui_finding": "[{severity}] {title}",
+            "tui_no_findings": "No pattern found.",
             "cannot_write": "The report could not be written to {path} ({reason}). Choose another path.",
         },
         "ja": {
@@ -60,6 +70,16 @@ WATCH = Catalog(
             "指定してください。",
             "no_permission": "このユーザーには ICMP ソケットが許可されていません。管理者/root として実行するか、"
             "Linux では net.ipv4.ping_group_range でグループを許可してください。",
+            "tui_heading": "VPN を監視しています",
+            "tui_hint": "{interval} 秒ごとに、トンネル経由の小さな ping と最大サイズのプローブ、トンネル外の VPN "
+            "サーバーへの ping を測定します。Esc で停止します（レポートは残ります）。",
+            "tui_rows": "トンネル ping|最大サイズ|サーバー ping",
+            "tui_waiting": "最初の測定を待っています…",
+            "tui_stopping": "この測定が終わったら停止します…",
+            "tui_finished": "{samples} 回測定して終了しました。Enter で次へ進みます。",
+            "tui_failed": "監視を実行できませんでした: {reason}",
+            "tui_finding": "[{severity}] {title}",
+            "tui_no_findings": "特定のパターンは見つかりませんでした。",
             "cannot_write": "レポートを {path} に保存できませんでした（{reason}）。別の保存先を指定してください。",
         },
     },
