@@ -100,3 +100,11 @@ async def test_real_watch_on_loopback_stops_on_esc_and_keeps_the_report() -> Non
         await pilot.press("enter")
         await pilot.pause()
     assert app.dismissed == [screen.report]
+
+
+def test_snapshot_of_a_black_hole_being_watched(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause(0.3)
+
+    screen = WatchScreen(black_hole_replay(20), lang="en", interval_s=1)
+    assert snap_compare(Host(screen), terminal_size=(80, 24), run_before=settle)
