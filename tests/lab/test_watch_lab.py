@@ -8,6 +8,8 @@ within 30 s. With the tunnel MTU lowered to the recommendation (1400 - 60 = 1340
 from __future__ import annotations
 
 import json
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -77,3 +79,62 @@ def test_watch_is_healthy_with_the_tunnel_mtu_lowered_to_the_recommendation(wg_b
     assert [f.id for f in report.findings] == ["watch_healthy"]
     assert report.vpn is not None
     assert report.vpn.tunnel_mtu == 1340
+
+
+@pytest.fixture(scope="module")
+def wg_open_lab(make_module_lab: Any) -> Lab:
+    lab: Lab = make_module_lab("open", 1500, wireguard=True)
+    return lab
+
+
+def outages_in_router(lab: Lab, rule: list[str], starts_s: tuple[float, ...], hold_s: float) -> threading.Thread:
+    """From a thread: drop what `rule` matches in the router's FORWARD chain at each start, for `hold_s` seconds."""
+
+    def run() -> None:
+        began = time.monotonic()
+        for start in starts_s:
+            time.sleep(max(0.0, began + start - time.monotonic()))
+            lab.router_run(["iptables", "-I", "FORWARD", *rule, "-j", "DROP"], check=True)
+            time.sleep(hold_s)
+            lab.router_run(["iptables", "-D", "FORWARD", *rule, "-j", "DROP"], check=True)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+# Three outages six seconds apart, two seconds each, starting once the watch is sampling (Python starts in ~1 s).
+OUTAGE_STARTS_S = (4.0, 10.0, 16.0)
+OUTAGE_HOLD_S = 2.0
+
+
+def test_network_outages_are_blamed_on_the_network_and_their_period_found(wg_open_lab: Lab) -> None:
+    lab = wg_open_lab
+    thread = outages_in_router(lab, [], OUTAGE_STARTS_S, OUTAGE_HOLD_S)  # everything the router forwards
+    try:
+        report, _ = watch(lab)
+    finally:
+        thread.join(timeout=30)
+    found = {f.id: f for f in report.findings}
+    assert "tunnel_blackhole_intermittent" not in found
+    underlay = found["underlay_loss_before_drop"]
+    assert underlay.evidence["tunnel_drops"] == 3
+    assert underlay.evidence["drops_after_underlay_loss"] == 3
+    periodic = found["tunnel_drops_periodic"]
+    assert abs(float(periodic.evidence["period_s"] or 0) - 6.0) <= 1.5
+
+
+def test_tunnel_only_outages_do_not_blame_the_network(wg_open_lab: Lab) -> None:
+    lab = wg_open_lab
+    rule = ["-p", "udp", "--dport", str(lab.wg_port)]  # only the tunnel's packets towards the server
+    thread = outages_in_router(lab, rule, OUTAGE_STARTS_S, OUTAGE_HOLD_S)
+    try:
+        report, _ = watch(lab)
+    finally:
+        thread.join(timeout=30)
+    counts = kinds(report)
+    assert "underlay_lost" not in counts
+    assert counts.get("small_lost", 0) >= 3
+    found = {f.id for f in report.findings}
+    assert "underlay_loss_before_drop" not in found
+    assert "tunnel_drops_periodic" in found
