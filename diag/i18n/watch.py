@@ -41,6 +41,7 @@ WATCH = Catalog(
             "tui_failed": "The watch could not run: {reason}",
             "tui_finding": "[{severity}] {title}",
             "tui_no_findings": "No pattern found.",
+            "bad_timing": "The interval must be at least {minimum} seconds and the minutes 0 or more.",
             "cannot_write": "The report could not be written to {path} ({reason}). Choose another path.",
         },
         "ja": {
@@ -80,6 +81,7 @@ WATCH = Catalog(
             "tui_failed": "監視を実行できませんでした: {reason}",
             "tui_finding": "[{severity}] {title}",
             "tui_no_findings": "特定のパターンは見つかりませんでした。",
+            "bad_timing": "間隔は {minimum} 秒以上、分は 0 以上にしてください。",
             "cannot_write": "レポートを {path} に保存できませんでした（{reason}）。別の保存先を指定してください。",
         },
     },

@@ -13,9 +13,10 @@ from pathlib import Path
 from diag.errors import ProbeError, VpndiagError
 from diag.i18n.watch import WATCH
 from diag.watch.adapters import adapter_for
+from diag.watch.echo import icmp_allowed
 from diag.watch.render import sample_line, timeline_lines
 from diag.watch.report import watch_report
-from diag.watch.sampler import WatchPlan, run_watch
+from diag.watch.sampler import MIN_INTERVAL_S, WatchPlan, run_watch
 from diag.watch.timeline import Sample
 from reports.i18n import Lang, detect_lang
 from reports.model import Report, WatchEvent
@@ -43,11 +44,15 @@ def _profile_defaults(args: argparse.Namespace) -> tuple[str | None, str | None]
 
 
 def build_plan(args: argparse.Namespace, lang: Lang) -> WatchPlan:
+    if args.interval < MIN_INTERVAL_S or args.minutes < 0:
+        raise ProbeError(WATCH.text("bad_timing", lang, minimum=f"{MIN_INTERVAL_S:g}"))
     target_name, server_name = _profile_defaults(args)
     if target_name is None and server_name is None:
         raise ProbeError(WATCH.text("no_target", lang))
     target = resolve(target_name, lang) if target_name else None
     server = resolve(server_name, lang) if server_name else None
+    if not any(icmp_allowed(4 if ":" not in address else 6) for address in (target, server) if address):
+        raise ProbeError(WATCH.text("no_permission", lang))
     adapter = args.adapter or (adapter_for(target) if target else None)
     return WatchPlan(
         interval_s=args.interval,

@@ -171,6 +171,16 @@ async def _receive(
             return result
 
 
+def icmp_allowed(family: int = 4) -> bool:
+    """Whether this process may open any ICMP socket (datagram or raw)."""
+    try:
+        sock, _ = _open_socket(family)
+    except OSError:
+        return False
+    sock.close()
+    return True
+
+
 async def echo(address: str, size: int, *, dont_fragment: bool, wait_s: float) -> EchoResult:
     """Sends one echo request making an IP packet of `size` bytes to `address` (an IP address) and waits for it.
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -58,3 +59,43 @@ def test_ctrl_c_ends_the_watch_and_still_writes_the_report(tmp_path: Path) -> No
     assert "small_ok" in kinds
     assert [f.id for f in report.findings] == ["watch_healthy"]
     assert " | tunnel: ok " in stderr  # the live view, one line per sample
+
+
+def test_too_short_interval_is_a_sentence_not_a_traceback() -> None:
+    result = run_vpndiag("watch", "--target", "127.0.0.1", "--interval", "0.01", "--lang", "en")
+    assert result.returncode == 2
+    assert "at least 0.2 seconds" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root to drop to nobody")
+def test_without_icmp_permission_it_says_how_to_get_it() -> None:
+    # nobody has neither raw sockets nor (with the kernel's default ping_group_range "1 0") ICMP datagram sockets.
+    if Path("/proc/sys/net/ipv4/ping_group_range").read_text().split() != ["1", "0"]:
+        pytest.skip("ping_group_range allows ICMP datagram sockets here")
+    result = subprocess.run(
+        [
+            "setpriv",
+            "--reuid=nobody",
+            "--regid=nogroup",
+            "--clear-groups",
+            sys.executable,
+            "-m",
+            "diag",
+            "watch",
+            "--target",
+            "127.0.0.1",
+            "--minutes",
+            "0.01",
+            "--lang",
+            "ja",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "ping_group_range" in result.stderr
+    assert "ICMP ソケットが許可されていません" in result.stderr
