@@ -14,7 +14,7 @@ from diag.errors import ProbeError, VpndiagError
 from diag.i18n.watch import WATCH
 from diag.watch.adapters import adapter_for
 from diag.watch.echo import icmp_allowed
-from diag.watch.render import sample_line, timeline_lines
+from diag.watch.render import sample_line
 from diag.watch.report import watch_report
 from diag.watch.sampler import MIN_INTERVAL_S, WatchPlan, run_watch
 from diag.watch.timeline import Sample
@@ -79,8 +79,6 @@ def write_report(report: Report, destination: str | None, lang: Lang) -> None:
     from diag.summary import render_text
 
     print(render_text(report, lang))
-    print()
-    print("\n".join(timeline_lines(report.timeline, lang)))
 
 
 async def _watch(plan: WatchPlan, lang: Lang) -> tuple[Report, int]:

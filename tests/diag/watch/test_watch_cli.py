@@ -99,3 +99,20 @@ def test_without_icmp_permission_it_says_how_to_get_it() -> None:
     assert result.returncode == 2
     assert "ping_group_range" in result.stderr
     assert "ICMP ソケットが許可されていません" in result.stderr
+
+
+def test_show_prints_the_timeline_of_a_saved_watch(tmp_path: Path) -> None:
+    from reports.model import System, Tool
+    from tests.diag.watch.timelines import LOST, OK, build
+
+    report = Report(
+        tool=Tool(version="0.1.0"),
+        system=System(os="linux", privileged=True),
+        timeline=build(lambda tick: (OK, LOST, OK), 12),
+    )
+    saved = tmp_path / "watch.json"
+    saved.write_text(report.model_dump_json())
+    result = run_vpndiag("show", str(saved), "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    assert "Timeline" in result.stdout
+    assert "04:00:00 – 04:00:11  large_lost ×12  size=1420" in result.stdout
