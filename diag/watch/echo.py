@@ -37,6 +37,8 @@ ICMP_ECHO_REQUEST, ICMP_ECHO_REPLY, ICMP_UNREACHABLE, ICMP_FRAG_NEEDED_CODE = 8,
 ICMP_TIME_EXCEEDED = 11
 ICMP6_ECHO_REQUEST, ICMP6_ECHO_REPLY, ICMP6_PACKET_TOO_BIG, ICMP6_UNREACHABLE = 128, 129, 2, 1
 ICMP6_TIME_EXCEEDED = 3
+ERRORS_V4 = frozenset({ICMP_UNREACHABLE, ICMP_TIME_EXCEEDED})
+ERRORS_V6 = frozenset({ICMP6_UNREACHABLE, ICMP6_PACKET_TOO_BIG, ICMP6_TIME_EXCEEDED})
 # Header sizes: IPv4 20 (no options), IPv6 40, ICMP 8. A packet of `size` bytes carries size - 28 / - 48 bytes.
 IPV4_HEADER, IPV6_HEADER, ICMP_HEADER = 20, 40, 8
 # The sizes ping sends by default (56 data bytes): small enough for any tunnel.
@@ -80,6 +82,9 @@ def parse_reply(family: int, packet: bytes, *, ident: int | None, seq: int, has_
         if their_seq == seq and (ident is None or their_ident == ident):
             return EchoResult(Outcome.ok)
         return None
+    errors = ERRORS_V4 if family == 4 else ERRORS_V6
+    if kind not in errors:
+        return None  # someone else's echo request or another message: not about our probe
     # Errors quote our packet: its IP header, then our ICMP header with ident and sequence.
     inner_offset = ICMP_HEADER + (IPV4_HEADER if family == 4 else IPV6_HEADER)
     if family == 4 and len(packet) > ICMP_HEADER:
@@ -88,17 +93,14 @@ def parse_reply(family: int, packet: bytes, *, ident: int | None, seq: int, has_
     if len(inner) < ICMP_HEADER:
         return None
     their_ident, their_seq = struct.unpack("!HH", inner[4:8])
-    if their_seq != seq or (ident is not None and their_ident != ident):
+    request = ICMP_ECHO_REQUEST if family == 4 else ICMP6_ECHO_REQUEST
+    if inner[0] != request or their_seq != seq or (ident is not None and their_ident != ident):
         return None
     if family == 4 and kind == ICMP_UNREACHABLE and code == ICMP_FRAG_NEEDED_CODE:
         return EchoResult(Outcome.too_big, reported_mtu=struct.unpack("!H", packet[6:8])[0] or None)
     if family == 6 and kind == ICMP6_PACKET_TOO_BIG:
         return EchoResult(Outcome.too_big, reported_mtu=struct.unpack("!I", packet[4:8])[0] or None)
-    if (family == 4 and kind in (ICMP_UNREACHABLE, ICMP_TIME_EXCEEDED)) or (
-        family == 6 and kind in (ICMP6_UNREACHABLE, ICMP6_TIME_EXCEEDED)
-    ):
-        return EchoResult(Outcome.lost, reason="unreachable")
-    return None
+    return EchoResult(Outcome.lost, reason="unreachable")
 
 
 def _open_socket(family: int) -> tuple[socket.socket, bool]:

@@ -138,3 +138,31 @@ def test_tunnel_only_outages_do_not_blame_the_network(wg_open_lab: Lab) -> None:
     found = {f.id for f in report.findings}
     assert "underlay_loss_before_drop" not in found
     assert "tunnel_drops_periodic" in found
+
+
+def test_a_router_that_says_too_big_is_not_a_black_hole(make_lab: Any) -> None:
+    # No tunnel: a 1420-byte DF probe straight across the 1400 link of an "open" lab draws frag-needed (RFC 1191).
+    lab: Lab = make_lab("open", 1400)
+    result = lab.client_vpndiag(
+        "watch",
+        "--target",
+        lab.server_v4,
+        "--tunnel-mtu",
+        "1420",
+        "--minutes",
+        "0.05",
+        "--interval",
+        "1",
+        "--json",
+        "-",
+        "--lang",
+        "en",
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    report = Report.model_validate(json.loads(result.stdout))
+    too_big = [e for e in report.timeline if e.kind == "large_too_big"]
+    assert too_big
+    assert "reported_mtu=1400" in too_big[0].detail
+    assert "too big (router says 1400)" in result.stderr
+    assert not any(f.id == "tunnel_blackhole_intermittent" for f in report.findings)

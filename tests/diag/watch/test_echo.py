@@ -70,3 +70,8 @@ async def test_loopback_echo_comes_back_and_oversize_is_refused_locally() -> Non
     # Below the header sizes nothing can be sent: an error with a reason, not an exception.
     tiny = await echo("127.0.0.1", 20, dont_fragment=True, wait_s=1.0)
     assert (tiny.outcome, tiny.reason) == (Outcome.error, "size_below_headers")
+
+
+def test_our_own_echo_request_seen_on_a_raw_socket_is_not_an_answer() -> None:
+    request = echo_request(4, ident=0x1234, seq=7, payload_len=56)
+    assert parse_reply(4, ipv4_header(20 + len(request)) + request, ident=0x1234, seq=7, has_ip_header=True) is None
