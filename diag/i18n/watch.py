@@ -22,6 +22,8 @@ WATCH = Catalog(
             "error": "error ({reason})",
             "not_sampled": "-",
             "stopped": "Stopped after {samples} samples.",
+            "fit_measured": "Large packets vanished: the largest that still fits through the tunnel is {largest} "
+            "bytes.",
             "report_written": "Report written to {path}.",
             "timeline": "Timeline",
             "timeline_one": "  {start}  {kind}  {detail}",
@@ -61,6 +63,7 @@ WATCH = Catalog(
             "error": "エラー（{reason}）",
             "not_sampled": "-",
             "stopped": "{samples} 回測定して終了しました。",
+            "fit_measured": "大きなパケットが消えました。トンネルを通る最大のサイズは {largest} バイトです。",
             "report_written": "レポートを {path} に保存しました。",
             "timeline": "タイムライン",
             "timeline_one": "  {start}  {kind}  {detail}",

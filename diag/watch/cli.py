@@ -94,6 +94,10 @@ async def _watch(plan: WatchPlan, lang: Lang) -> tuple[Report, int]:
     def live(events: list[WatchEvent], sample: Sample | None) -> None:
         if sample is not None:
             print(sample_line(sample, lang), file=sys.stderr, flush=True)
+        for event in events:
+            if event.kind == "tunnel_fit":
+                largest = int(event.value) if event.value is not None else "?"
+                print(WATCH.text("fit_measured", lang, largest=largest), file=sys.stderr, flush=True)
 
     started_at = datetime.now(UTC)
     if plan.duration_s is None:

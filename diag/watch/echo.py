@@ -17,6 +17,8 @@ import socket
 import struct
 import sys
 import time
+from collections.abc import Awaitable
+from typing import Protocol
 
 from diag.watch.timeline import EchoResult, Outcome
 
@@ -46,6 +48,12 @@ SMALL_SIZE_V4 = 84
 SMALL_SIZE_V6 = 104
 
 _sequence = itertools.count(1)
+
+
+class Echo(Protocol):
+    """What the sampler calls for one echo; `echo` below is the real one."""
+
+    def __call__(self, address: str, size: int, *, dont_fragment: bool, wait_s: float) -> Awaitable[EchoResult]: ...
 
 
 def checksum(data: bytes) -> int:

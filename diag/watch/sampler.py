@@ -12,11 +12,11 @@ import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
 
 from diag.watch.adapters import read_adapter
-from diag.watch.echo import SMALL_SIZE_V4, SMALL_SIZE_V6, echo
-from diag.watch.timeline import AdapterState, EchoResult, Sample, TimelineBuilder
+from diag.watch.echo import SMALL_SIZE_V4, SMALL_SIZE_V6, Echo, echo
+from diag.watch.fit import largest_fitting_size
+from diag.watch.timeline import AdapterState, EchoResult, Outcome, Sample, TimelineBuilder
 from reports.model import WatchEvent
 
 # An echo that has not come back after a second is lost for the watch's purposes (RTTs through a VPN are tens to
@@ -26,10 +26,6 @@ ECHO_TIMEOUT_SHARE_OF_INTERVAL = 0.8
 MIN_INTERVAL_S = 0.2
 # The largest IP packet (16-bit total length, RFC 791); loopback's MTU of 65536 is one more.
 MAX_IP_PACKET = 65535
-
-
-class Echo(Protocol):
-    def __call__(self, address: str, size: int, *, dont_fragment: bool, wait_s: float) -> Awaitable[EchoResult]: ...
 
 
 @dataclass(frozen=True)
@@ -42,6 +38,7 @@ class WatchPlan:
     vpn_server: str | None = None  # the VPN server's underlay address
     adapter: str | None = None  # the tunnel adapter's name
     tunnel_mtu: int | None = None  # size of the DF probe; None: the adapter's MTU at each sample
+    measure_fit: bool = True  # after a black hole: search the largest packet that still fits through the tunnel
 
     def echo_timeout_s(self) -> float:
         return min(ECHO_TIMEOUT_S, ECHO_TIMEOUT_SHARE_OF_INTERVAL * self.interval_s)
@@ -109,6 +106,15 @@ async def take_sample(
     )
 
 
+def _small_passed_large_vanished(sample: Sample) -> bool:
+    return (
+        sample.small is not None
+        and sample.small.outcome is Outcome.ok
+        and sample.large is not None
+        and sample.large.outcome is Outcome.lost
+    )
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -136,11 +142,14 @@ async def run_watch(
     started = loop.time()
     tick = 0
     last_adapter: AdapterState | None = None
+    black_hole_size: int | None = None  # a probe size that vanished while small echoes came back
     while not stop.is_set():
         if plan.duration_s is not None and loop.time() - started >= plan.duration_s:
             break
         sample = await take_sample(plan, tick, echo_fn=echo_fn, read_adapter_fn=read_adapter_fn, now=now)
         last_adapter = sample.adapter or last_adapter
+        if _small_passed_large_vanished(sample):
+            black_hole_size = sample.large_size
         new = timeline.add(sample)
         if on_events:
             on_events(new, sample)
@@ -152,6 +161,19 @@ async def run_watch(
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), max(0.0, due - loop.time()))
     interrupted = stop.is_set()
+    if plan.measure_fit and plan.target and black_hole_size:
+        fit = await largest_fitting_size(
+            plan.target,
+            floor=_small_size(plan.target),
+            ceiling=black_hole_size,
+            echo_fn=echo_fn,
+            wait_s=plan.echo_timeout_s(),
+        )
+        detail = f"size={black_hole_size} exact={str(fit.exact).lower()} finish={fit.finish} probes={fit.probes}"
+        value = float(fit.largest) if fit.largest is not None else None
+        marker = timeline.mark("tunnel_fit", now(), detail, value)
+        if on_events:
+            on_events([marker], None)
     last = timeline.mark("watch_stopped", now(), f"reason={'stopped' if interrupted else 'finished'} samples={tick}")
     if on_events:
         on_events([last], None)

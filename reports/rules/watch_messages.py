@@ -12,6 +12,8 @@ WATCH_RULES = Catalog(
             "(between {first_at} and {last_at}). The tunnel's packets are too large for the network under it and "
             "the error messages that would tell the computer so are lost: a path-MTU black hole. Web pages and "
             "downloads stall while ping still works.",
+            "tunnel_blackhole_intermittent.fit": "The largest packet that still came back through the tunnel was "
+            "{largest} bytes.",
             "underlay_loss_before_drop.title": "The connection to the VPN server failed before the tunnel dropped",
             "underlay_loss_before_drop.detail": "{explained} of {drops} tunnel drops began while pings to the VPN "
             "server outside the tunnel were also being lost (first drop at {first_drop_at}). The local network or "
@@ -56,6 +58,7 @@ WATCH_RULES = Catalog(
             "は返ってきたのに、トンネルMTUの {size} バイトのプローブは返らず、大きすぎるという通知もありませんでした"
             "（{first_at} から {last_at}）。トンネルのパケットが下の回線には大きすぎ、それを知らせるエラーメッセージも"
             "失われています（経路MTUのブラックホール）。ping は通るのに、Web ページやダウンロードが止まります。",
+            "tunnel_blackhole_intermittent.fit": "トンネルを通って返ってきた最大のパケットは {largest} バイトでした。",
             "underlay_loss_before_drop.title": "トンネルが切れる前に VPN サーバーへの通信が失われていました",
             "underlay_loss_before_drop.detail": "トンネルの切断 {drops} 回のうち {explained} 回は、トンネル外での "
             "VPN サーバーへの ping も失われている最中に始まりました（最初の切断 {first_drop_at}）。先に手元のネット"

@@ -128,15 +128,18 @@ def blackhole_finding(timeline: Sequence[WatchEvent], lang: Lang) -> Finding | N
     size = next((s for s in sizes if s), None)
     times = tick_times(timeline)
     first, last = times[min(both)], times[max(both)]
+    largest = largest_passing_size(timeline)
     evidence: dict[str, EvidenceValue] = {
         "probe_size": int(size) if size else None,
+        "largest_passing_size": largest,
         "samples_small_ok": len(small_ok),
         "samples_large_lost_while_small_ok": len(both),
         "first_at": _iso(first),
         "last_at": _iso(last),
     }
-    return _finding(
-        "tunnel_blackhole_intermittent",
+    key = "tunnel_blackhole_intermittent"
+    finding = _finding(
+        key,
         Severity.critical,
         lang,
         evidence,
@@ -146,6 +149,17 @@ def blackhole_finding(timeline: Sequence[WatchEvent], lang: Lang) -> Finding | N
         first_at=_iso(first),
         last_at=_iso(last),
     )
+    if largest is None:
+        return finding
+    # The measured fit is its own sentence, appended whole (both sentences are complete in every language).
+    fit = WATCH_RULES.text(f"{key}.fit", lang, largest=largest)
+    return finding.model_copy(update={"detail": f"{finding.detail} {fit}"})
+
+
+def largest_passing_size(timeline: Sequence[WatchEvent]) -> int | None:
+    """The largest packet that came back through the tunnel in the search after the watch (a `tunnel_fit` event)."""
+    fits = [e for e in timeline if e.kind == "tunnel_fit" and e.value is not None]
+    return int(fits[-1].value) if fits and fits[-1].value is not None else None
 
 
 def underlay_finding(timeline: Sequence[WatchEvent], lang: Lang) -> Finding | None:
@@ -302,10 +316,13 @@ def diagnose_watch(report: Report, lang: Lang | None = None) -> tuple[list[Findi
     language: Lang = lang or report.lang
     findings = watch_findings(report.timeline, language)
     vpn = report.vpn
+    # A recommendation from the measured underlay path wins; otherwise the largest packet that still fitted through
+    # the tunnel is a safe MTU (never above what came back).
+    recommended = vpn.recommended_mtu if vpn and vpn.recommended_mtu else largest_passing_size(report.timeline)
     fixes = fixes_for(
         findings,
         language,
         adapter=vpn.adapter if vpn else None,
-        recommended_mtu=vpn.recommended_mtu if vpn else None,
+        recommended_mtu=recommended,
     )
     return findings, fixes

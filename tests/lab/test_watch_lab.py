@@ -63,6 +63,13 @@ def test_watch_catches_the_black_hole_inside_the_tunnel(wg_blackhole_lab: Lab) -
     first_loss = next(e for e in report.timeline if e.kind == "large_lost")
     assert (first_loss.at - report.timeline[0].at).total_seconds() < 30
     assert "| 1420 B DF: LOST |" in live
+    # After the watch, the search finds the largest packet that still fits: 1328 (FACTS.md: WireGuard pads inner
+    # packets to 16 bytes, 1328 + 60 = 1388 <= 1400 while 1329 pads to 1344 + 60 = 1404).
+    fit = next(e for e in report.timeline if e.kind == "tunnel_fit")
+    assert fit.value == 1328
+    assert finding.evidence["largest_passing_size"] == 1328
+    fix = next(f for f in report.fixes if "tunnel_blackhole_intermittent" in f.finding_ids)
+    assert any(step.command == f"sudo ip link set dev {lab.client_wg_if} mtu 1328" for step in fix.steps)
 
 
 def test_watch_is_healthy_with_the_tunnel_mtu_lowered_to_the_recommendation(wg_blackhole_lab: Lab) -> None:
@@ -77,6 +84,7 @@ def test_watch_is_healthy_with_the_tunnel_mtu_lowered_to_the_recommendation(wg_b
     assert counts.get("large_ok", 0) >= 15
     assert "large_lost" not in counts
     assert [f.id for f in report.findings] == ["watch_healthy"]
+    assert not any(e.kind == "tunnel_fit" for e in report.timeline)  # nothing vanished: no search
     assert report.vpn is not None
     assert report.vpn.tunnel_mtu == 1340
 

@@ -101,3 +101,20 @@ def test_fix_carries_the_recommended_mtu_when_known() -> None:
     commands = [step.command for step in fixes[0].steps if step.command]
     assert "sudo ip link set dev wg0 mtu 1340" in commands
     assert "MTU = 1340" in fixes[0].steps[0].text
+
+
+def test_the_measured_fit_becomes_evidence_and_the_fixs_mtu() -> None:
+    from datetime import timedelta
+
+    from reports.model import WatchEvent
+    from tests.diag.watch.timelines import START
+
+    timeline = build(lambda tick: (OK, LOST, OK), 5)
+    fit = WatchEvent(at=START + timedelta(seconds=6), kind="tunnel_fit", detail="size=1420 exact=true", value=1328)
+    report = Report(
+        tool=Tool(version="0.1.0"), system=System(os="linux", privileged=True), timeline=[*timeline[:-1], fit]
+    )
+    findings, fixes = diagnose_watch(report)
+    assert findings[0].evidence["largest_passing_size"] == 1328
+    assert findings[0].detail.endswith("The largest packet that still came back through the tunnel was 1328 bytes.")
+    assert "MTU = 1328" in fixes[0].steps[0].text
