@@ -169,7 +169,8 @@ async def run_watch(
             echo_fn=echo_fn,
             wait_s=plan.echo_timeout_s(),
         )
-        detail = f"size={black_hole_size} exact={str(fit.exact).lower()} finish={fit.finish} probes={fit.probes}"
+        largest = fit.largest if fit.largest is not None else "-"
+        detail = f"largest={largest} size={black_hole_size} exact={str(fit.exact).lower()} finish={fit.finish} probes={fit.probes}"
         value = float(fit.largest) if fit.largest is not None else None
         marker = timeline.mark("tunnel_fit", now(), detail, value)
         if on_events:

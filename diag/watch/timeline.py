@@ -167,7 +167,9 @@ class TimelineBuilder:
             if state.mtu != before.mtu:
                 value = float(state.mtu) if state.mtu is not None else None
                 events.append(
-                    self.mark("adapter_mtu_changed", sample.at, f"name={state.name} from={before.mtu}", value)
+                    self.mark(
+                        "adapter_mtu_changed", sample.at, f"name={state.name} from={before.mtu} to={state.mtu}", value
+                    )
                 )
             if set(state.addresses) != set(before.addresses):
                 events.append(self.mark("adapter_address_changed", sample.at, _adapter_detail(state)))

@@ -62,4 +62,4 @@ def test_adapter_changes_are_events() -> None:
     tail = builder.events()[-2:]
     assert [e.kind for e in tail] == ["adapter_mtu_changed", "adapter_address_changed"]
     assert tail[0].value == 1280
-    assert "from=1340" in tail[0].detail
+    assert "from=1340 to=1280" in tail[0].detail
