@@ -84,12 +84,18 @@ def write_report(report: Report, destination: str | None, lang: Lang) -> None:
 async def _watch(plan: WatchPlan, lang: Lang) -> tuple[Report, int]:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def request_stop() -> None:
+        if not stop.is_set():
+            print(WATCH.text("tui_stopping", lang), file=sys.stderr, flush=True)
+        stop.set()
+
     # Ctrl-C (and a polite kill) end the watch after the current sample; the report is still written.
     for signum in (signal.SIGINT, signal.SIGTERM):
         try:
-            loop.add_signal_handler(signum, stop.set)
+            loop.add_signal_handler(signum, request_stop)
         except (NotImplementedError, RuntimeError):  # Windows event loops have no signal handlers
-            signal.signal(signum, lambda *_: loop.call_soon_threadsafe(stop.set))
+            signal.signal(signum, lambda *_: loop.call_soon_threadsafe(request_stop))
 
     def live(events: list[WatchEvent], sample: Sample | None) -> None:
         if sample is not None:

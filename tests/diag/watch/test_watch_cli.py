@@ -59,6 +59,7 @@ def test_ctrl_c_ends_the_watch_and_still_writes_the_report(tmp_path: Path) -> No
     assert "small_ok" in kinds
     assert [f.id for f in report.findings] == ["watch_healthy"]
     assert " | tunnel: ok " in stderr  # the live view, one line per sample
+    assert "Stopping after this sample" in stderr
 
 
 def test_too_short_interval_is_a_sentence_not_a_traceback() -> None:
