@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from diag.watch.timeline import AdapterState, Sample, TimelineBuilder
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from diag.watch.timeline import AdapterState, EchoResult, Outcome, Sample, TimelineBuilder
 from tests.diag.watch.timelines import LOST, OK, START, WG0, build
 
 
@@ -63,3 +66,38 @@ def test_adapter_changes_are_events() -> None:
     assert [e.kind for e in tail] == ["adapter_mtu_changed", "adapter_address_changed"]
     assert tail[0].value == 1280
     assert "from=1340 to=1280" in tail[0].detail
+
+
+OUTCOMES = [Outcome.ok, Outcome.lost, Outcome.too_big, Outcome.error]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(*[st.sampled_from(OUTCOMES)] * 3), min_size=1, max_size=80))
+def test_runs_expand_back_to_every_sample(script: list[tuple[Outcome, Outcome, Outcome]]) -> None:
+    builder = TimelineBuilder()
+    for tick, outcomes in enumerate(script):
+        small, large, underlay = (EchoResult(o) for o in outcomes)
+        builder.add(Sample(tick=tick, at=START + timedelta(seconds=tick), small=small, large=large, underlay=underlay))
+    expanded: dict[tuple[str, int], str] = {}
+    for event in builder.events():
+        channel, _, outcome = event.kind.partition("_")
+        assert event.tick is not None
+        for offset in range(event.count):
+            assert (channel, event.tick + offset) not in expanded  # runs never overlap
+            expanded[(channel, event.tick + offset)] = outcome
+    for tick, outcomes in enumerate(script):
+        for channel, outcome in zip(("small", "large", "underlay"), outcomes, strict=True):
+            assert expanded[(channel, tick)] == outcome.value
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(min_value=5, max_value=60), st.lists(st.booleans(), min_size=1, max_size=300))
+def test_never_more_events_than_the_bound(bound: int, flips: list[bool]) -> None:
+    builder = TimelineBuilder(max_events=bound)
+    builder.mark("watch_started", START, "interval=1")
+    for tick, flip in enumerate(flips):
+        result = EchoResult(Outcome.ok if flip else Outcome.lost)
+        builder.add(Sample(tick=tick, at=START + timedelta(seconds=tick), small=result, large=result))
+    events = builder.events()
+    assert len(events) <= bound + 1  # + the truncation marker
+    assert events[0].kind == "watch_started"
