@@ -19,6 +19,8 @@ from reports.errors import VpndiagError
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("show", "print a saved report in readable form"),
     ("schema", "print the report's JSON Schema"),
+    ("pmtu", "measure the path MTU to a host, also through PMTUD black holes"),
+    ("serve", "run the support server's probe responders (UDP path-MTU probes)"),
     ("watch", "watch the tunnel over time and catch intermittent drops"),
 )
 
