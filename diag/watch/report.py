@@ -78,6 +78,7 @@ def watch_report(
             tunnel_mtu=plan.tunnel_mtu or (adapter.mtu if adapter else None),
         ),
         timeline=result.events,
+        paths=result.paths,
         checks=[watch_check(result, elapsed_ms)],
     )
     findings, fixes = diagnose_watch(report, lang)

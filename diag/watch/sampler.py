@@ -10,14 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from diag.watch.adapters import read_adapter
 from diag.watch.echo import SMALL_SIZE_V4, SMALL_SIZE_V6, Echo, echo
-from diag.watch.fit import largest_fitting_size
+from diag.watch.fit import MeasureTunnel, fit_detail, tunnel_measurer
 from diag.watch.timeline import AdapterState, EchoResult, Outcome, Sample, TimelineBuilder
-from reports.model import WatchEvent
+from reports.model import PathResult, WatchEvent
 
 # An echo that has not come back after a second is lost for the watch's purposes (RTTs through a VPN are tens to
 # hundreds of milliseconds); with short intervals the wait shrinks so samples keep their pace.
@@ -62,6 +62,7 @@ class WatchResult:
     samples: int
     interrupted: bool
     last_adapter: AdapterState | None
+    paths: list[PathResult] = field(default_factory=list)  # the tunnel path measured after a black hole
 
 
 def _small_size(address: str) -> int:
@@ -128,6 +129,7 @@ async def run_watch(
     read_adapter_fn: Callable[[str], AdapterState | None] = read_adapter,
     now: Callable[[], datetime] = _utc_now,
     builder: TimelineBuilder | None = None,
+    measure_tunnel: MeasureTunnel | None = None,
 ) -> WatchResult:
     """Samples until the plan's duration is over or `stop` is set; returns the timeline. Cancelling the task also
     ends the watch, but then nothing is returned: use `stop` to keep the result."""
@@ -161,21 +163,17 @@ async def run_watch(
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), max(0.0, due - loop.time()))
     interrupted = stop.is_set()
+    paths: list[PathResult] = []
     if plan.measure_fit and plan.target and black_hole_size:
-        fit = await largest_fitting_size(
-            plan.target,
-            floor=_small_size(plan.target),
-            ceiling=black_hole_size,
-            echo_fn=echo_fn,
-            wait_s=plan.echo_timeout_s(),
-        )
-        largest = fit.largest if fit.largest is not None else "-"
-        detail = f"largest={largest} size={black_hole_size} exact={str(fit.exact).lower()} finish={fit.finish} probes={fit.probes}"
-        value = float(fit.largest) if fit.largest is not None else None
-        marker = timeline.mark("tunnel_fit", now(), detail, value)
+        path = await (measure_tunnel or tunnel_measurer())(plan.target)
+        paths.append(path)
+        value = float(path.pmtu) if path.pmtu is not None else None
+        marker = timeline.mark("tunnel_fit", now(), fit_detail(path, black_hole_size), value)
         if on_events:
             on_events([marker], None)
     last = timeline.mark("watch_stopped", now(), f"reason={'stopped' if interrupted else 'finished'} samples={tick}")
     if on_events:
         on_events([last], None)
-    return WatchResult(events=timeline.events(), samples=tick, interrupted=interrupted, last_adapter=last_adapter)
+    return WatchResult(
+        events=timeline.events(), samples=tick, interrupted=interrupted, last_adapter=last_adapter, paths=paths
+    )
