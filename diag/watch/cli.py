@@ -14,7 +14,7 @@ from diag.errors import ProbeError, VpndiagError
 from diag.i18n.watch import WATCH
 from diag.watch.adapters import adapter_for
 from diag.watch.echo import icmp_allowed
-from diag.watch.fit import tunnel_measurer
+from diag.watch.fit import path_measurer
 from diag.watch.render import sample_line
 from diag.watch.report import watch_report
 from diag.watch.sampler import MIN_INTERVAL_S, WatchPlan, run_watch
@@ -112,7 +112,7 @@ async def _watch(plan: WatchPlan, lang: Lang) -> tuple[Report, int]:
     else:
         minutes = f"{plan.duration_s / 60:g}"
         print(WATCH.text("started", lang, minutes=minutes, interval=f"{plan.interval_s:g}"), file=sys.stderr)
-    result = await run_watch(plan, stop=stop, on_events=live, measure_tunnel=tunnel_measurer(lang))
+    result = await run_watch(plan, stop=stop, on_events=live, measure_path_fn=path_measurer(lang))
     print(WATCH.text("stopped", lang, samples=result.samples), file=sys.stderr)
     report = watch_report(plan, result, lang=lang, vpn_server_name=plan.vpn_server, started_at=started_at)
     return report, 130 if result.interrupted else 0

@@ -1,9 +1,12 @@
-"""After a black hole showed up: the largest packet that still fits through the tunnel, measured by the path-MTU
-engine (diag/probe/engine.py `measure_path`, role "tunnel") towards the target inside the tunnel."""
+"""After a black hole showed up: the largest packet that still fits through the tunnel (role "tunnel", towards the
+target inside it) and the path MTU to the VPN server outside it (role "underlay"), measured by the path-MTU engine
+(diag/probe/engine.py `measure_path`). The first makes a safe MTU; the second, with the VPN's overhead, the exact
+recommendation (reports/rules)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Literal
 
 from diag.probe.engine import measure_path
 from reports.i18n import Lang
@@ -13,12 +16,13 @@ from reports.model import PathResult
 # one round timeout per round where sizes vanish (diag/probe/search.py), so ten seconds is plenty.
 FIT_MAX_TIME_S = 10.0
 
-MeasureTunnel = Callable[[str], Awaitable[PathResult]]
+Role = Literal["underlay", "tunnel"]
+MeasurePath = Callable[[str, Role], Awaitable[PathResult]]
 
 
-def tunnel_measurer(lang: Lang = "en", max_time_s: float = FIT_MAX_TIME_S) -> MeasureTunnel:
-    async def measure(target: str) -> PathResult:
-        return await measure_path(target, role="tunnel", method="icmp", max_time=max_time_s, lang=lang)
+def path_measurer(lang: Lang = "en", max_time_s: float = FIT_MAX_TIME_S) -> MeasurePath:
+    async def measure(target: str, role: Role) -> PathResult:
+        return await measure_path(target, role=role, method="icmp", max_time=max_time_s, lang=lang)
 
     return measure
 

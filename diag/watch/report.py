@@ -76,6 +76,7 @@ def watch_report(
             server=vpn_server_name,
             adapter=plan.adapter,
             tunnel_mtu=plan.tunnel_mtu or (adapter.mtu if adapter else None),
+            underlay_pmtu=next((p.pmtu for p in result.paths if p.role == "underlay"), None),
         ),
         timeline=result.events,
         paths=result.paths,

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from diag.watch.fit import tunnel_measurer
+from diag.watch.fit import path_measurer
 from diag.watch.report import watch_report
 from diag.watch.sampler import WatchPlan, run_watch
 from diag.watch.timeline import Sample
@@ -22,7 +22,7 @@ def make_watch_runner(plan: WatchPlan, *, lang: Lang) -> WatchRunner:
 
     async def runner(stop: asyncio.Event, on_events: OnWatchEvents) -> Report:
         started_at = datetime.now(UTC)
-        result = await run_watch(plan, stop=stop, on_events=on_events, measure_tunnel=tunnel_measurer(lang))
+        result = await run_watch(plan, stop=stop, on_events=on_events, measure_path_fn=path_measurer(lang))
         return watch_report(plan, result, lang=lang, vpn_server_name=plan.vpn_server, started_at=started_at)
 
     return runner

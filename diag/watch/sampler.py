@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from diag.watch.adapters import read_adapter
 from diag.watch.echo import SMALL_SIZE_V4, SMALL_SIZE_V6, Echo, echo
-from diag.watch.fit import MeasureTunnel, fit_detail, tunnel_measurer
+from diag.watch.fit import MeasurePath, fit_detail, path_measurer
 from diag.watch.timeline import AdapterState, EchoResult, Outcome, Sample, TimelineBuilder
 from reports.model import PathResult, WatchEvent
 
@@ -129,7 +129,7 @@ async def run_watch(
     read_adapter_fn: Callable[[str], AdapterState | None] = read_adapter,
     now: Callable[[], datetime] = _utc_now,
     builder: TimelineBuilder | None = None,
-    measure_tunnel: MeasureTunnel | None = None,
+    measure_path_fn: MeasurePath | None = None,
 ) -> WatchResult:
     """Samples until the plan's duration is over or `stop` is set; returns the timeline. Cancelling the task also
     ends the watch, but then nothing is returned: use `stop` to keep the result."""
@@ -165,10 +165,14 @@ async def run_watch(
     interrupted = stop.is_set()
     paths: list[PathResult] = []
     if plan.measure_fit and plan.target and black_hole_size:
-        path = await (measure_tunnel or tunnel_measurer())(plan.target)
-        paths.append(path)
-        value = float(path.pmtu) if path.pmtu is not None else None
-        marker = timeline.mark("tunnel_fit", now(), fit_detail(path, black_hole_size), value)
+        measure = measure_path_fn or path_measurer()
+        jobs = [measure(plan.target, "tunnel")]
+        if plan.vpn_server:
+            jobs.append(measure(plan.vpn_server, "underlay"))
+        paths = list(await asyncio.gather(*jobs))
+        tunnel = paths[0]
+        value = float(tunnel.pmtu) if tunnel.pmtu is not None else None
+        marker = timeline.mark("tunnel_fit", now(), fit_detail(tunnel, black_hole_size), value)
         if on_events:
             on_events([marker], None)
     last = timeline.mark("watch_stopped", now(), f"reason={'stopped' if interrupted else 'finished'} samples={tick}")

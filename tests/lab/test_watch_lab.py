@@ -68,6 +68,12 @@ def test_watch_catches_the_black_hole_inside_the_tunnel(wg_blackhole_lab: Lab) -
     fit = next(e for e in report.timeline if e.kind == "tunnel_fit")
     assert fit.value == 1328
     assert finding.evidence["largest_passing_size"] == 1328
+    # The engine's measurements are kept: through the tunnel (black hole, no frag-needed) and to the VPN server.
+    paths = {p.role: p for p in report.paths}
+    assert paths["tunnel"].pmtu == 1328
+    assert paths["tunnel"].frag_needed == "blocked"
+    assert paths["underlay"].pmtu == 1400
+    assert report.vpn.underlay_pmtu == 1400
     fix = next(f for f in report.fixes if "tunnel_blackhole_intermittent" in f.finding_ids)
     assert any(step.command == f"sudo ip link set dev {lab.client_wg_if} mtu 1328" for step in fix.steps)
 
@@ -85,6 +91,7 @@ def test_watch_is_healthy_with_the_tunnel_mtu_lowered_to_the_recommendation(wg_b
     assert "large_lost" not in counts
     assert [f.id for f in report.findings] == ["watch_healthy"]
     assert not any(e.kind == "tunnel_fit" for e in report.timeline)  # nothing vanished: no search
+    assert report.paths == []
     assert report.vpn is not None
     assert report.vpn.tunnel_mtu == 1340
 
