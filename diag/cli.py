@@ -25,6 +25,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("export", "write a report as one HTML file, Markdown or JSON, for reading offline"),
     ("pmtu", "measure the path MTU to a host, also through PMTUD black holes"),
     ("serve", "run the support server's probe responders (UDP path-MTU probes)"),
+    ("watch", "watch the tunnel over time and catch intermittent drops"),
 )
 
 

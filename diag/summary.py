@@ -117,4 +117,8 @@ def render_text(report: Report, lang: Lang) -> str:
         lines += ["", t("checks", lang)]
         for c in failed:
             lines.append(t("check_line", lang, name=c.name, status=c.status, reason=_value(c.reason, lang)))
+    if report.timeline:
+        from diag.watch.render import timeline_lines
+
+        lines += ["", *timeline_lines(report.timeline, lang)]
     return "\n".join(lines)

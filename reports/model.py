@@ -272,6 +272,13 @@ class WatchEvent(_Strict):
     kind: Name = Field(description="e.g. adapter_down, small_ok, large_lost, underlay_lost.")
     detail: Text = ""
     value: float | None = None
+    count: int = Field(
+        1, ge=1, description="Samples this event stands for: repeats of the same result are one event (a run)."
+    )
+    until: datetime | None = Field(None, description="When the last sample of the run was taken (null: one sample).")
+    tick: int | None = Field(
+        None, ge=0, description="Index of the watch sample the run starts at; the run covers tick .. tick+count-1."
+    )
 
 
 class Report(_Strict):
