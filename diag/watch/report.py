@@ -13,7 +13,7 @@ from diag.watch.sampler import WatchPlan, WatchResult
 from diag.watch.timeline import Outcome
 from reports.i18n import Lang
 from reports.model import CheckStatus, Report, System, Tool, Vpn
-from reports.rules.watch_patterns import diagnose_watch
+from reports.rules import apply_rules
 
 
 def _os() -> Literal["linux", "macos", "windows", "other"]:
@@ -82,5 +82,4 @@ def watch_report(
         paths=result.paths,
         checks=[watch_check(result, elapsed_ms)],
     )
-    findings, fixes = diagnose_watch(report, lang)
-    return report.model_copy(update={"findings": findings, "fixes": fixes})
+    return apply_rules(report, lang)

@@ -18,6 +18,8 @@ from reports.model import Finding, Fix, Report
 from reports.rules import checks, pmtu, quality, steps, summary, tcp_window, tunnel
 from reports.rules._model import SEVERITY_ORDER, Observation, Remedy, render_finding, render_fix
 from reports.rules.facts import Facts, collect
+from reports.rules.watch_messages import WATCH_RULES
+from reports.rules.watch_patterns import diagnose_watch
 
 __all__ = ["CATALOGS", "apply_rules", "diagnose", "observe"]
 
@@ -41,6 +43,7 @@ CATALOGS: tuple[Catalog, ...] = (
     checks.MESSAGES,
     steps.STEPS,
     summary.MESSAGES,
+    WATCH_RULES,
 )
 
 # When nothing can be reached, loss, delay, packet size and the missing VPN describe nothing new: say only that.
@@ -72,7 +75,14 @@ def observe(report: Report) -> tuple[list[Observation], list[Remedy]]:
 
 def diagnose(report: Report, lang: Lang) -> tuple[list[Finding], list[Fix]]:
     observations, remedies = observe(report)
-    return [render_finding(o, lang) for o in observations], [render_fix(r, lang) for r in remedies]
+    findings = [render_finding(o, lang) for o in observations]
+    fixes = [render_fix(r, lang) for r in remedies]
+    # A watch's timeline has patterns of its own (`vpndiag watch`); they add to what the snapshot rules found.
+    watch_findings, watch_fixes = diagnose_watch(report, lang)
+    findings += watch_findings
+    fixes += watch_fixes
+    findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
+    return findings, fixes
 
 
 def apply_rules(report: Report, lang: Lang | None = None) -> Report:
