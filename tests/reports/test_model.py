@@ -91,3 +91,15 @@ def test_examples_cover_the_three_situations() -> None:
     assert blocked.icmp_echo == "blocked"
     assert blocked.pmtu is None
     assert blocked.pmtu_reason
+
+
+@pytest.mark.parametrize("name", ["healthy", "blackhole", "icmp-blocked"])
+def test_examples_carry_the_current_diagnosis(name: str) -> None:
+    from reports.rules import apply_rules
+
+    report = Report.model_validate_json((EXAMPLES / f"{name}.json").read_text())
+    again = apply_rules(report)
+    assert [f.model_dump() for f in report.findings] == [f.model_dump() for f in again.findings], (
+        "examples drifted from the rules: re-run apply_rules over schema/examples"
+    )
+    assert [f.id for f in report.fixes] == [f.id for f in again.fixes]
