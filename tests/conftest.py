@@ -52,3 +52,20 @@ def run_vpndiag(
         env=env,
         check=False,
     )
+
+
+# Reliability figures (issue 10): tests add what they tried; the suite prints the totals at the end.
+FIGURES: dict[str, int] = {}
+
+
+def count_figure(name: str, amount: int = 1) -> None:
+    """Add to a printed figure, e.g. count_figure("inputs tried", 300), count_figure("reports lost", lost)."""
+    FIGURES[name] = FIGURES.get(name, 0) + amount
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not FIGURES:
+        return
+    terminalreporter.section("reliability figures")
+    for name in sorted(FIGURES):
+        terminalreporter.write_line(f"{name:40} {FIGURES[name]:>10}")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from reports.errors import ReportInvalid
 from reports.load import parse_report
 from reports.model import Report
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, count_figure
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
@@ -22,6 +22,7 @@ EXAMPLE = json.loads((EXAMPLES / "blackhole.json").read_text())
 
 
 def _parse_or_invalid(data: bytes | str) -> Report | None:
+    count_figure("inputs tried: report loader")
     try:
         return parse_report(data)
     except ReportInvalid as exc:
