@@ -8,6 +8,21 @@ validates as a PathResult).
 from __future__ import annotations
 
 import argparse
+import importlib
+import sys
+from types import ModuleType
+
+
+def _import_asyncio_without_tls() -> ModuleType:
+    """asyncio imports the ssl module when it can (about half its import time); path-MTU probing never uses TLS,
+    so this process's asyncio is loaded without it. `ssl` stays importable afterwards for anything else."""
+    if "asyncio" in sys.modules or "ssl" in sys.modules:
+        return importlib.import_module("asyncio")
+    sys.modules["ssl"] = None  # type: ignore[assignment]  # makes `import ssl` fail, which asyncio handles
+    try:
+        return importlib.import_module("asyncio")
+    finally:
+        del sys.modules["ssl"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,8 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio
     import json
+
+    asyncio = _import_asyncio_without_tls()
 
     from diag.errors import ProbeError
     from diag.probe.engine import measure

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import os
 import re
 import socket
@@ -27,7 +26,6 @@ from diag.probe.packets import ICMP_HEADER, ip_header_size
 from diag.probe.result import PathMeasurement, ProbeRecord, RttStats
 from diag.probe.search import MIN_MTU_V4, MIN_MTU_V6, Finish, Outcome, PmtuSearch, SearchResult
 from diag.probe.sockopts import Family, current_os, path_mtu
-from diag.probe.system_ping import SystemPingProber, system_ping_available
 from reports.i18n import Lang
 
 if TYPE_CHECKING:
@@ -38,12 +36,12 @@ Role = Literal["underlay", "tunnel", "target"]
 
 # Round timeout = RTT_FACTOR x the RTT + ROUND_MARGIN_S, within [ROUND_MIN_S, ROUND_MAX_S]. The RTT is the echo
 # check's for the first round, then the slowest reply of the round before (so a path that slows down under the
-# probes' load gets longer rounds). The margin covers a busy host's scheduling (replies that miss it still count
-# when they come); the floor keeps a LAN's 0.1 ms RTT from making rounds shorter than the event loop's own
-# jitter; the ceiling bounds a round on a path whose RTT we could not measure.
+# probes' load gets longer rounds). Replies are taken from the socket before a round declares anything lost, so
+# a busy host that runs our loop late loses nothing that had arrived; margin and floor only cover the path's own
+# jitter (a LAN's 0.1 ms RTT still gets 15 ms). The ceiling bounds a round on a path whose RTT is unknown.
 RTT_FACTOR = 2.0
-ROUND_MARGIN_S = 0.015
-ROUND_MIN_S = 0.025
+ROUND_MARGIN_S = 0.010
+ROUND_MIN_S = 0.015
 ROUND_MAX_S = 2.0
 # Without any RTT (UDP to a responder on a path without ICMP echo) the first small probe waits this long, up to
 # UDP_HELLO_TRIES times (RFC 8899 §5.1.2: MAX_PROBES 3).
@@ -78,15 +76,26 @@ class ProbeServer:
         return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
 
 
+def _ip_literal(text: str) -> tuple[str, Family] | None:
+    """The address in canonical form and its family when `text` is an IP literal (inet_pton: the ipaddress module
+    costs start-up time)."""
+    for family, address_family in ((4, socket.AF_INET), (6, socket.AF_INET6)):
+        try:
+            packed = socket.inet_pton(address_family, text)
+        except OSError:
+            continue
+        return socket.inet_ntop(address_family, packed), family  # type: ignore[return-value]
+    return None
+
+
 def parse_target(target: str) -> str:
     """The target as an address or host name; ProbeError for anything else."""
     text = target.strip()
     if text.startswith("[") and text.endswith("]"):
         text = text[1:-1]
-    try:
-        return str(ipaddress.ip_address(text))
-    except ValueError:
-        pass
+    literal = _ip_literal(text)
+    if literal is not None:
+        return literal[0]
     if not _HOSTNAME.match(text) or text.replace(".", "").isdigit():
         raise ProbeError(
             f"'{target}' is not an IP address or a host name; give one like 203.0.113.10 or vpn.example.net."
@@ -113,12 +122,9 @@ def round_timeout(rtt_s: float | None) -> float:
 
 
 async def _resolve(host: str, family: Family | None) -> tuple[str, Family] | None:
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
-        return str(address), 6 if address.version == 6 else 4
+    literal = _ip_literal(host)
+    if literal is not None:
+        return literal
     wanted = {4: socket.AF_INET, 6: socket.AF_INET6}.get(family or 0, socket.AF_UNSPEC)
     loop = asyncio.get_running_loop()
     try:
@@ -149,6 +155,8 @@ def _interface_ceiling(address: str, family: Family) -> int:
 
 async def _system_ping_echo(address: str, family: Family) -> EchoCheck:
     """The echo check without ICMP sockets: small pings through the system ping."""
+    from diag.probe.system_ping import SystemPingProber
+
     prober = SystemPingProber(address, family)
     size = ip_header_size(family) + ICMP_HEADER + ECHO_PAYLOAD
     replies = await prober.probe_round([size] * 3, 0, 1.0)
@@ -164,6 +172,13 @@ async def _system_ping_echo(address: str, family: Family) -> EchoCheck:
         rtt_avg_ms=sum(rtts) / len(rtts) if rtts else None,
         rtt_max_ms=max(rtts) if rtts else None,
     )
+
+
+def _system_ping_available() -> bool:
+    # Imported only here: the fallback's parsers and shutil (which imports bz2 and lzma) cost start-up time.
+    from diag.probe.system_ping import system_ping_available
+
+    return system_ping_available()
 
 
 class _Measurement:
@@ -269,6 +284,8 @@ def _describe(measurement: _Measurement, outcome: SearchResult, *, floor: int, m
 
 def _open_icmp_prober(address: str, family: Family, access: Access) -> Prober:
     if access == "none":
+        from diag.probe.system_ping import SystemPingProber
+
         return SystemPingProber(address, family)
     return IcmpDfProber(address, family, access)
 
@@ -326,7 +343,7 @@ async def measure(
     echo_task: asyncio.Task[EchoCheck] | None = None
     if access != "none":
         echo_task = asyncio.ensure_future(echo_check(address, address_family, access))
-    elif system_ping_available():
+    elif _system_ping_available():
         echo_task = asyncio.ensure_future(_system_ping_echo(address, address_family))
     try:
         await _measure_resolved(measurement, echo_task, access, method, server, family, max_probes, deadline, max_time)

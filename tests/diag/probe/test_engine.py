@@ -42,8 +42,8 @@ def test_probe_server_forms() -> None:
 
 def test_round_timeout_follows_rtt_within_bounds() -> None:
     assert round_timeout(None) == 2.0
-    assert round_timeout(0.0001) == 0.025  # LAN: the floor
-    assert round_timeout(0.1) == pytest.approx(0.215)  # 2 x RTT + 15 ms
+    assert round_timeout(0.0001) == 0.015  # LAN: the floor
+    assert round_timeout(0.1) == pytest.approx(0.21)  # 2 x RTT + 10 ms
     assert round_timeout(5.0) == 2.0
 
 
