@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from diag.errors import ProbeError
 from diag.i18n.probe import PROBE
 from diag.probe.datagram import ProbeReply
-from diag.probe.icmp import ECHO_PAYLOAD, Access, EchoCheck, IcmpDfProber, echo_check, icmp_access
+from diag.probe.icmp import ECHO_PAYLOAD, ECHO_TIMEOUT_S, Access, EchoCheck, IcmpDfProber, echo_check, icmp_access
 from diag.probe.packets import ICMP_HEADER, ip_header_size
 from diag.probe.result import PathMeasurement, ProbeRecord, RttStats
 from diag.probe.search import MIN_MTU_V4, MIN_MTU_V6, Finish, Outcome, PmtuSearch, SearchResult
@@ -290,11 +290,13 @@ def _open_icmp_prober(address: str, family: Family, access: Access) -> Prober:
     return IcmpDfProber(address, family, access)
 
 
-async def _udp_hello(prober: Prober, size: int) -> float | None:
+async def _udp_hello(prober: Prober, size: int, deadline: float) -> float | None:
     """A small probe to the responder, retried: its RTT in seconds, or None when the responder stays silent."""
     for attempt in range(UDP_HELLO_TRIES):
         started = time.perf_counter()
-        replies = await prober.probe_round([size], attempt, UDP_HELLO_TIMEOUT_S)
+        if started >= deadline:
+            return None
+        replies = await prober.probe_round([size], attempt, min(UDP_HELLO_TIMEOUT_S, deadline - started))
         if any(reply.outcome is Outcome.ok for reply in replies):
             return time.perf_counter() - started
         if prober.unreachable_seen:
@@ -342,7 +344,8 @@ async def measure(
         access = "dgram"
     echo_task: asyncio.Task[EchoCheck] | None = None
     if access != "none":
-        echo_task = asyncio.ensure_future(echo_check(address, address_family, access))
+        echo_wait = min(ECHO_TIMEOUT_S, max(0.0, deadline - time.perf_counter()))
+        echo_task = asyncio.ensure_future(echo_check(address, address_family, access, wait_s=echo_wait))
     elif _system_ping_available():
         echo_task = asyncio.ensure_future(_system_ping_echo(address, address_family))
     try:
@@ -453,7 +456,7 @@ async def _measure_udp(
         # A small first probe proves the responder answers and gives the RTT the rounds wait for (RFC 8899 §5.1.1
         # confirms the path with a small probe before searching).
         hello_size = floor if address_family == 6 else 576
-        rtt = await _udp_hello(prober, hello_size)
+        rtt = await _udp_hello(prober, hello_size, deadline)
         if rtt is None:
             result.pmtu_reason = measurement.text("reason_udp_silent", server=str(server))
             return

@@ -128,3 +128,32 @@ def test_cli_json_on_loopback_prints_one_path_result() -> None:
     assert path.icmp_echo == "ok"
     assert path.method == "icmp"
     assert path.frag_needed == "unknown"
+
+
+async def test_cancel_stops_probing_promptly() -> None:
+    import asyncio
+    import time
+
+    # A UDP port that is open but never answers: the engine would wait seconds for the responder.
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        port = silent.getsockname()[1]
+        task = asyncio.ensure_future(measure_path("127.0.0.1", method="udp", probe_server=f"127.0.0.1:{port}"))
+        await asyncio.sleep(0.2)
+        started = time.perf_counter()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert time.perf_counter() - started < 0.5
+
+
+async def test_max_time_bounds_a_silent_measurement() -> None:
+    import time
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        port = silent.getsockname()[1]
+        started = time.perf_counter()
+        result = await measure("127.0.0.1", method="udp", probe_server=f"127.0.0.1:{port}", max_time=0.5)
+    assert time.perf_counter() - started < 1.0
+    assert result.pmtu is None
