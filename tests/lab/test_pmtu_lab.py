@@ -84,14 +84,17 @@ def test_exact_with_ten_percent_loss(lab: Lab, mode: Mode, family: int) -> None:
     assert path.probes_sent <= 64
 
 
-def test_agrees_with_tracepath_where_icmp_works(lab: Lab) -> None:
+@pytest.mark.parametrize("family", [4, 6])
+def test_agrees_with_tracepath_where_icmp_works(lab: Lab, family: int) -> None:
     for mtu in (1400, 1337):
         _shape(lab, "open", mtu)
-        traced = lab.client_run(["timeout", "20", "tracepath", "-n", lab.server_v4], timeout=30).stdout
+        target = lab.server_v4 if family == 4 else lab.server_v6
+        assert target is not None
+        traced = lab.client_run(["timeout", "20", "tracepath", f"-{family}", "-n", target], timeout=30).stdout
         match = re.search(r"Resume: pmtu (\d+)", traced)
         assert match, traced
         lab.flush()
-        assert _pmtu(lab, lab.server_v4).pmtu == int(match.group(1)) == mtu
+        assert _pmtu(lab, target).pmtu == int(match.group(1)) == mtu
 
 
 @pytest.fixture
