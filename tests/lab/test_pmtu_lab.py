@@ -79,9 +79,12 @@ def test_exact_with_ten_percent_loss(lab: Lab, mode: Mode, family: int) -> None:
     _shape(lab, mode, 1337, loss=10)
     target = lab.server_v4 if family == 4 else lab.server_v6
     assert target is not None
-    path = _pmtu(lab, target)
+    # 10 % each way is 19 % per round trip: the default 64 probes run out before the answer is exact in about
+    # 0.4 % of such runs (seeded simulation, tests/diag/probe/test_search.py); 96 makes that ~0.1 %.
+    path = _pmtu(lab, target, "--max-probes", "96")
     assert path.pmtu == 1337, path.pmtu_reason
-    assert path.probes_sent <= 64
+    assert not path.gave_up
+    assert path.probes_sent <= 96
 
 
 @pytest.mark.parametrize("family", [4, 6])
