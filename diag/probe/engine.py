@@ -377,14 +377,41 @@ async def _measure_resolved(
     deadline: float,
     max_time: float,
 ) -> None:
+    # With a probe server, its hello runs alongside the echo check: when echo turns out blocked, UDP probing can
+    # start at once instead of after the echo check's timeout.
+    udp_task = (
+        asyncio.ensure_future(_open_udp_session(server, family, deadline))
+        if server is not None and method in ("auto", "udp")
+        else None
+    )
+    try:
+        await _choose_and_measure(measurement, echo_task, udp_task, access, method, max_probes, deadline, max_time)
+    finally:
+        if udp_task is not None:
+            if not udp_task.done():
+                udp_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, OSError):
+                (await udp_task).close()
+
+
+async def _choose_and_measure(
+    measurement: _Measurement,
+    echo_task: asyncio.Task[EchoCheck] | None,
+    udp_task: asyncio.Task[_UdpSession] | None,
+    access: Access,
+    method: Method,
+    max_probes: int,
+    deadline: float,
+    max_time: float,
+) -> None:
     result = measurement.result
     address, address_family = result.address or result.target, result.family
     floor = MIN_MTU_V4 if address_family == 4 else MIN_MTU_V6
     if method == "udp":
-        if server is None:
+        if udp_task is None:
             result.pmtu_reason = measurement.text("reason_no_probe_server")
         else:
-            await _measure_udp(measurement, server, family, max_probes, deadline, max_time)
+            await _measure_udp(measurement, await udp_task, max_probes, deadline, max_time)
         if echo_task is not None:
             echo_or_error = await _finished_echo(echo_task)
             if isinstance(echo_or_error, EchoCheck):
@@ -399,8 +426,8 @@ async def _measure_resolved(
         return
     measurement.set_echo(echo)
     if echo.status != "ok":
-        if method == "auto" and server is not None and echo.status == "blocked":
-            await _measure_udp(measurement, server, family, max_probes, deadline, max_time)
+        if method == "auto" and udp_task is not None and echo.status == "blocked":
+            await _measure_udp(measurement, await udp_task, max_probes, deadline, max_time)
             return
         key = {"unreachable": "reason_unreachable", "blocked": "reason_echo_blocked"}[echo.status]
         if method == "icmp" and echo.status == "blocked":
@@ -429,49 +456,75 @@ async def _measure_resolved(
     _describe(measurement, outcome, floor=floor, max_time=max_time)
 
 
-async def _measure_udp(
-    measurement: _Measurement,
-    server: ProbeServer,
-    family: Family | None,
-    max_probes: int,
-    deadline: float,
-    max_time: float,
-) -> None:
+@dataclass
+class _UdpSession:
+    """The UDP prober after its hello: ready to search, or the reason it can't."""
+
+    server: ProbeServer
+    prober: Prober | None = None
+    address: str | None = None
+    family: Family = 4
+    rtt_s: float | None = None
+    hello_size: int = 576
+    reason: tuple[str, dict[str, str]] | None = None  # catalog key and fields
+
+    def close(self) -> None:
+        if self.prober is not None:
+            self.prober.close()
+            self.prober = None
+
+
+async def _open_udp_session(server: ProbeServer, family: Family | None, deadline: float) -> _UdpSession:
+    """Resolve the responder, open the DF UDP socket and say hello: a small probe proves the responder answers and
+    gives the RTT the rounds wait for (RFC 8899 §5.1.1 confirms the path with a small probe before searching)."""
     from diag.probe.udp import UdpDfProber
 
-    result = measurement.result
+    session = _UdpSession(server)
     resolved = await _resolve(server.host, family)
     if resolved is None:
-        result.pmtu_reason = measurement.text("reason_unresolved", target=server.host)
-        return
-    address, address_family = resolved
-    result.address, result.family = address, address_family
-    floor = MIN_MTU_V4 if address_family == 4 else MIN_MTU_V6
+        session.reason = ("reason_unresolved", {"target": server.host})
+        return session
+    session.address, session.family = resolved
+    session.hello_size = MIN_MTU_V6 if session.family == 6 else 576
     try:
-        prober = UdpDfProber(address, server.port, address_family)
+        session.prober = UdpDfProber(session.address, server.port, session.family)
     except OSError as exc:
-        result.pmtu_reason = measurement.text("reason_socket_error", error=exc.strerror or str(exc))
-        return
+        session.reason = ("reason_socket_error", {"error": exc.strerror or str(exc)})
+        return session
     try:
-        # A small first probe proves the responder answers and gives the RTT the rounds wait for (RFC 8899 §5.1.1
-        # confirms the path with a small probe before searching).
-        hello_size = floor if address_family == 6 else 576
-        rtt = await _udp_hello(prober, hello_size, deadline)
-        if rtt is None:
-            result.pmtu_reason = measurement.text("reason_udp_silent", server=str(server))
-            return
-        search = PmtuSearch(
-            floor=floor,
-            ceiling=_interface_ceiling(address, address_family),
-            max_probes=max_probes,
-            known_ok=hello_size,
-        )
-        outcome = await _run_search(measurement, prober, search, rtt_s=rtt, deadline=deadline)
+        session.rtt_s = await _udp_hello(session.prober, session.hello_size, deadline)
+    except BaseException:
+        session.close()
+        raise
+    if session.rtt_s is None:
+        session.close()
+        session.reason = ("reason_udp_silent", {"server": str(server)})
+    return session
+
+
+async def _measure_udp(
+    measurement: _Measurement, session: _UdpSession, max_probes: int, deadline: float, max_time: float
+) -> None:
+    result = measurement.result
+    if session.reason is not None or session.prober is None or session.address is None:
+        key, fields = session.reason or ("reason_udp_silent", {"server": str(session.server)})
+        result.pmtu_reason = measurement.text(key, **fields)
+        return
+    result.address, result.family = session.address, session.family
+    floor = MIN_MTU_V4 if session.family == 4 else MIN_MTU_V6
+    search = PmtuSearch(
+        floor=floor,
+        ceiling=_interface_ceiling(session.address, session.family),
+        max_probes=max_probes,
+        known_ok=session.hello_size,
+    )
+    try:
+        outcome = await _run_search(measurement, session.prober, search, rtt_s=session.rtt_s, deadline=deadline)
     finally:
-        prober.close()
+        session.close()
     result.method = "udp"
     _describe(measurement, outcome, floor=floor, max_time=max_time)
-    result.pmtu_reason = measurement.text("via_udp", reason=result.pmtu_reason, server=str(server))
+    result.pmtu_reason = measurement.text("via_udp", reason=result.pmtu_reason, server=str(session.server))
 
 
 def to_path_result(measurement: PathMeasurement) -> PathResult:

@@ -47,6 +47,10 @@ def _address_family(family: Family) -> socket.AddressFamily:
 
 def icmp_access(family: Family) -> Access:
     """Which ICMP socket this process may open: raw when privileged, the unprivileged ping socket, or none."""
+    if current_os() == "windows":
+        # Windows' default event loop (Proactor) cannot watch a raw socket for readiness and has no ping
+        # sockets; its ping.exe (IcmpSendEcho underneath) works without administrator rights.
+        return "none"
     for kind, sock_type in (("raw", socket.SOCK_RAW), ("dgram", socket.SOCK_DGRAM)):
         try:
             socket.socket(_address_family(family), sock_type, _protocol(family)).close()
@@ -83,7 +87,8 @@ class IcmpDfProber(DatagramProber):
         self.sock.send(build_echo_request(self.family, self.identifier, sequence, size))
 
     def _match_reply(self, data: bytes) -> int | None:
-        header = parse_echo(strip_ipv4_header(data) if self.family == 4 and self.access == "raw" else data)
+        # Raw IPv4 sockets (and macOS ping sockets) deliver the IP header too; Linux ping sockets do not.
+        header = parse_echo(strip_ipv4_header(data) if self.family == 4 else data)
         if header is None or header.icmp_type != ECHO_REPLY[self.family]:
             return None
         if self.access == "raw" and header.identifier != self.identifier:
