@@ -52,9 +52,11 @@ def run(args: argparse.Namespace) -> int:
     from diag.probe.engine import measure
     from reports.i18n import detect_lang
 
-    if args.max_probes < 1 or args.max_time <= 0:
-        raise ProbeError("--max-probes must be at least 1 and --max-time more than 0 seconds.")
     lang = args.lang or detect_lang()
+    if args.max_probes < 1 or args.max_time <= 0:
+        from diag.i18n.probe import PROBE
+
+        raise ProbeError(PROBE.text("error_limits", lang))
     result = asyncio.run(
         measure(
             args.target,

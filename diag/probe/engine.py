@@ -88,7 +88,7 @@ def _ip_literal(text: str) -> tuple[str, Family] | None:
     return None
 
 
-def parse_target(target: str) -> str:
+def parse_target(target: str, lang: Lang = "en") -> str:
     """The target as an address or host name; ProbeError for anything else."""
     text = target.strip()
     if text.startswith("[") and text.endswith("]"):
@@ -97,22 +97,18 @@ def parse_target(target: str) -> str:
     if literal is not None:
         return literal[0]
     if not _HOSTNAME.match(text) or text.replace(".", "").isdigit():
-        raise ProbeError(
-            f"'{target}' is not an IP address or a host name; give one like 203.0.113.10 or vpn.example.net."
-        )
+        raise ProbeError(PROBE.text("error_bad_target", lang, target=target))
     return text
 
 
-def parse_probe_server(value: str) -> ProbeServer:
+def parse_probe_server(value: str, lang: Lang = "en") -> ProbeServer:
     """'HOST:PORT' or '[IPv6]:PORT'; ProbeError otherwise."""
     match = re.match(r"^\[([0-9A-Fa-f:.]+)\]:(\d{1,5})$", value.strip()) or re.match(
         r"^([^:\s]+):(\d{1,5})$", value.strip()
     )
     if not match or not 0 < int(match.group(2)) < 65536:
-        raise ProbeError(
-            f"The probe server '{value}' is not HOST:PORT (for example 203.0.113.10:4821 or [2001:db8::1]:4821)."
-        )
-    return ProbeServer(parse_target(match.group(1)), int(match.group(2)))
+        raise ProbeError(PROBE.text("error_bad_probe_server", lang, server=value))
+    return ProbeServer(parse_target(match.group(1), lang), int(match.group(2)))
 
 
 def round_timeout(rtt_s: float | None) -> float:
@@ -317,10 +313,10 @@ async def measure(
     lang: Lang = "en",
 ) -> PathMeasurement:
     """The measurement as the engine's light dataclass (see `measure_path` for the report model)."""
-    host = parse_target(target)
-    server = parse_probe_server(probe_server) if probe_server else None
-    if family is not None and family not in (4, 6):
-        raise ProbeError(f"The address family must be 4 or 6, not {family}.")
+    host = parse_target(target, lang)
+    server = parse_probe_server(probe_server, lang) if probe_server else None
+    if family not in (None, 4, 6):
+        raise ValueError(f"family must be 4, 6 or None, not {family!r}")  # a programming error, not input
     deadline = time.perf_counter() + max_time
     resolved = await _resolve(host, family)
     measurement = _Measurement(target, family or 4, role, lang, None)
@@ -331,7 +327,7 @@ async def measure(
         return measurement.finish()
     address, address_family = resolved
     if family is not None and address_family != family:
-        raise ProbeError(f"{target} is an IPv{address_family} address, but IPv{family} was asked for.")
+        raise ProbeError(PROBE.text("error_family", lang, target=target, actual=address_family, wanted=family))
     result = measurement.result
     result.family = address_family
     result.address = address

@@ -157,3 +157,14 @@ async def test_max_time_bounds_a_silent_measurement() -> None:
         result = await measure("127.0.0.1", method="udp", probe_server=f"127.0.0.1:{port}", max_time=0.5)
     assert time.perf_counter() - started < 1.0
     assert result.pmtu is None
+
+
+async def test_family_mismatch_is_a_probe_error_in_the_asked_language() -> None:
+    with pytest.raises(ProbeError, match="IPv4 のアドレス"):
+        await measure("10.0.2.2", family=6, lang="ja")
+
+
+def test_cli_limits_checked() -> None:
+    result = run_vpndiag("pmtu", "127.0.0.1", "--max-probes", "0", "--lang", "en")
+    assert result.returncode == 2
+    assert "--max-probes must be at least 1" in result.stderr
