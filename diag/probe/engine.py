@@ -21,7 +21,16 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from diag.errors import ProbeError
 from diag.i18n.probe import PROBE
 from diag.probe.datagram import ProbeReply
-from diag.probe.icmp import ECHO_PAYLOAD, ECHO_TIMEOUT_S, Access, EchoCheck, IcmpDfProber, echo_check, icmp_access
+from diag.probe.icmp import (
+    ECHO_PAYLOAD,
+    ECHO_TIMEOUT_S,
+    Access,
+    EchoCheck,
+    EchoProgress,
+    IcmpDfProber,
+    echo_check,
+    icmp_access,
+)
 from diag.probe.packets import ICMP_HEADER, ip_header_size
 from diag.probe.result import PathMeasurement, ProbeRecord, RttStats
 from diag.probe.search import MIN_MTU_V4, MIN_MTU_V6, Finish, Outcome, PmtuSearch, SearchResult
@@ -48,6 +57,11 @@ ROUND_MAX_S = 2.0
 UDP_HELLO_TIMEOUT_S = 1.0
 UDP_HELLO_TRIES = 3
 RESOLVE_TIMEOUT_S = 3.0
+# Auto mode, probe server on the target: echo counts as blocked when the responder has answered and echo stays
+# silent for ECHO_GRACE_RTTS x the responder's RTT (at least ECHO_GRACE_MIN_S) — the same host answers UDP in one
+# RTT, so an echo it would answer comes back in about the same time.
+ECHO_GRACE_RTTS = 4.0
+ECHO_GRACE_MIN_S = 0.05
 # The largest IP packet (the 16-bit total length field, RFC 791); probes above the interface MTU fail locally.
 MAX_PACKET = 65535
 # Without an interface MTU to go by, Ethernet's.
@@ -339,13 +353,18 @@ async def measure(
     elif forced == "ping-socket":
         access = "dgram"
     echo_task: asyncio.Task[EchoCheck] | None = None
+    echo_progress = EchoProgress()
     if access != "none":
         echo_wait = min(ECHO_TIMEOUT_S, max(0.0, deadline - time.perf_counter()))
-        echo_task = asyncio.ensure_future(echo_check(address, address_family, access, wait_s=echo_wait))
+        echo_task = asyncio.ensure_future(
+            echo_check(address, address_family, access, wait_s=echo_wait, progress=echo_progress)
+        )
     elif _system_ping_available():
         echo_task = asyncio.ensure_future(_system_ping_echo(address, address_family))
     try:
-        await _measure_resolved(measurement, echo_task, access, method, server, family, max_probes, deadline, max_time)
+        await _measure_resolved(
+            measurement, echo_task, echo_progress, access, method, server, family, max_probes, deadline, max_time
+        )
     finally:
         if echo_task is not None and not echo_task.done():
             echo_task.cancel()
@@ -365,6 +384,7 @@ async def _finished_echo(echo_task: asyncio.Task[EchoCheck]) -> EchoCheck | str:
 async def _measure_resolved(
     measurement: _Measurement,
     echo_task: asyncio.Task[EchoCheck] | None,
+    echo_progress: EchoProgress,
     access: Access,
     method: Method,
     server: ProbeServer | None,
@@ -381,6 +401,12 @@ async def _measure_resolved(
         else None
     )
     try:
+        if method == "auto" and echo_task is not None and udp_task is not None:
+            measured = await _udp_while_echo_is_silent(
+                measurement, echo_task, echo_progress, udp_task, max_probes, deadline, max_time
+            )
+            if measured:
+                return
         await _choose_and_measure(measurement, echo_task, udp_task, access, method, max_probes, deadline, max_time)
     finally:
         if udp_task is not None:
@@ -388,6 +414,37 @@ async def _measure_resolved(
                 udp_task.cancel()
             with contextlib.suppress(asyncio.CancelledError, OSError):
                 (await udp_task).close()
+
+
+async def _udp_while_echo_is_silent(
+    measurement: _Measurement,
+    echo_task: asyncio.Task[EchoCheck],
+    echo_progress: EchoProgress,
+    udp_task: asyncio.Task[_UdpSession],
+    max_probes: int,
+    deadline: float,
+    max_time: float,
+) -> bool:
+    """Auto mode with a probe server on the target itself: when the responder answers and ICMP echo stays silent
+    well past the responder's RTT, echo is blocked — probe over UDP now instead of after the echo check's full
+    timeout. True when it measured; False to decide the usual way."""
+    await asyncio.wait({echo_task, udp_task}, return_when=asyncio.FIRST_COMPLETED)
+    if echo_task.done():
+        return False
+    session = await udp_task
+    if session.reason is not None or session.rtt_s is None or session.address != measurement.result.address:
+        return False
+    grace = max(ECHO_GRACE_MIN_S, ECHO_GRACE_RTTS * session.rtt_s)
+    await asyncio.wait({echo_task}, timeout=grace)
+    if echo_task.done() or echo_progress.rtts or echo_progress.unreachable:
+        return False
+    await _measure_udp(measurement, session, max_probes, deadline, max_time)
+    # Still no echo reply in all that time: report the echo check as it stands.
+    echo_task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, OSError):
+        await echo_task
+    measurement.set_echo(echo_progress.result())
+    return True
 
 
 async def _choose_and_measure(

@@ -126,6 +126,8 @@ def test_icmp_blocked_is_null_with_reason_and_udp_finds_it(lab: Lab, responder: 
     assert found.pmtu == 1337, found.pmtu_reason
     assert found.method == "udp"
     assert found.icmp_echo == "blocked"
+    # Auto mode did not sit out the echo check's 1 s timeout: the responder answered and echo stayed silent.
+    assert found.elapsed_ms < 1000
     explicit = _pmtu(lab, target, "--method", "udp", "--probe-server", server)
     assert explicit.pmtu == 1337
 
