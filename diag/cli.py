@@ -19,6 +19,8 @@ from reports.errors import VpndiagError
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("show", "print a saved report in readable form"),
     ("schema", "print the report's JSON Schema"),
+    ("serve", "run the support server: report uploads, staff API and web UI"),
+    ("staff", "manage the support server's staff accounts"),
 )
 
 
