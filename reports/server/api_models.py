@@ -21,6 +21,16 @@ class Problem(BaseModel):
     detail: str
 
 
+class FieldError(BaseModel):
+    loc: list[str | int] = Field(description="Where in the report: field names and list positions.")
+    msg: str
+    type: str
+
+
+class ValidationProblem(BaseModel):
+    detail: list[FieldError]
+
+
 class ReportSummary(BaseModel):
     report_id: uuid.UUID
     reference: str

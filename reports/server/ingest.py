@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from reports.model import Report
-from reports.server.api_models import IngestAnswer, Problem
+from reports.server.api_models import IngestAnswer, Problem, ValidationProblem
 from reports.server.db import DatabaseError
 from reports.server.diagnosis import rediagnose
 from reports.server.ratelimit import RateLimiter
@@ -88,6 +88,7 @@ def client_address(request: Request) -> str:
         401: {"model": Problem},
         413: {"model": Problem},
         415: {"model": Problem},
+        422: {"model": ValidationProblem, "description": "The body is not a valid report: one entry per field."},
         429: {"model": Problem, "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
         503: {"model": Problem},
     },
