@@ -14,7 +14,9 @@ from reports.server.store import ReportRow, ReviewStatus, StoredReport
 
 class IngestAnswer(BaseModel):
     report_id: uuid.UUID
-    reference: str = Field(description="Short code the customer reads to support over the phone.", examples=["K7M2-QX9D"])
+    reference: str = Field(
+        description="Short code the customer reads to support over the phone.", examples=["K7M2-QX9D"]
+    )
 
 
 class Problem(BaseModel):

@@ -115,9 +115,7 @@ async def get_report(request: Request, _staff: StaffMember, key: str) -> ReportD
 @router.patch("/reports/{key}", response_model=ReportDetail, summary="Update status, assignee or notes")
 async def update_report(request: Request, _staff: StaffMember, key: str, change: ReviewUpdate) -> ReportDetail:
     def apply() -> ReportDetail | None:
-        stored = _store(request).update_review(
-            key, status=change.status, assignee=change.assignee, notes=change.notes
-        )
+        stored = _store(request).update_review(key, status=change.status, assignee=change.assignee, notes=change.notes)
         return ReportDetail.of_stored(stored) if stored else None
 
     detail = await run_in_threadpool(apply)

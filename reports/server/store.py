@@ -8,13 +8,13 @@ from __future__ import annotations
 import contextlib
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Engine, Select, func, insert, select, update
+from sqlalchemy import Connection, Engine, Select, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from reports.model import Report
@@ -149,53 +149,61 @@ class ReportStore:
         self._write_lock: contextlib.AbstractContextManager[Any] = (
             threading.Lock() if engine.dialect.name == "sqlite" else contextlib.nullcontext()
         )
-
-    def _insert_ignoring_duplicates(self) -> Any:
-        dialect = sqlite if self.engine.dialect.name == "sqlite" else postgresql
-        return dialect.insert(reports).on_conflict_do_nothing()
+        dialect = sqlite if engine.dialect.name == "sqlite" else postgresql
+        # Built once: the values come as parameters, so each upload skips SQLAlchemy's statement building.
+        self._insert_report = dialect.insert(reports).on_conflict_do_nothing().returning(reports.c.id)
 
     def ingest(self, report: Report, diagnosis: ServerDiagnosis | None) -> Ingested:
         """Store a report once; the same report_id again (a retry, even concurrent) answers with the first reference."""
+        return self.ingest_many([(report, diagnosis)])[0]
+
+    def ingest_many(self, batch: Sequence[tuple[Report, ServerDiagnosis | None]]) -> list[Ingested]:
+        """Store several reports in one transaction (one commit for all: the group commit of concurrent uploads).
+
+        Nothing is acknowledged before the commit; if it fails, it fails for every report in the batch.
+        """
+        now = utcnow()
+        with self._write_lock, self.engine.begin() as connection:
+            return [self._insert_one(connection, report, diagnosis, now) for report, diagnosis in batch]
+
+    def _insert_one(
+        self, connection: Connection, report: Report, diagnosis: ServerDiagnosis | None, now: datetime
+    ) -> Ingested:
         report_id = str(report.report_id)
         report_json = report.model_dump_json()
         diagnosis_json = diagnosis.model_dump_json() if diagnosis is not None else None
         for _ in range(REFERENCE_ATTEMPTS):
             reference = new_reference()
             facts = indexed_facts(report, diagnosis, reference)
-            now = utcnow()
-            statement = (
-                self._insert_ignoring_duplicates()
-                .values(
-                    report_id=report_id,
-                    reference=reference,
-                    received_at=now,
-                    created_at=report.created_at,
-                    updated_at=now,
-                    status=ReviewStatus.new.value,
-                    notes="",
-                    os=facts.os,
-                    protocol=facts.protocol,
-                    min_pmtu=facts.min_pmtu,
-                    lang=report.lang,
-                    finding_ids=f" {' '.join(facts.finding_ids)} ",
-                    search_text=facts.search_text,
-                    report_json=report_json,
-                    server_diagnosis_json=diagnosis_json,
-                )
-                .returning(reports.c.id)
-            )
-            with self._write_lock, self.engine.begin() as connection:
-                pk = connection.execute(statement).scalar_one_or_none()
-                if pk is not None:
-                    if facts.finding_ids:
-                        connection.execute(
-                            insert(report_findings),
-                            [{"report_pk": pk, "finding_id": fid, "received_at": now} for fid in facts.finding_ids],
-                        )
-                    return Ingested(report.report_id, reference, created=True)
-                existing = connection.execute(
-                    select(reports.c.reference).where(reports.c.report_id == report_id)
-                ).scalar_one_or_none()
+            row = {
+                "report_id": report_id,
+                "reference": reference,
+                "received_at": now,
+                "created_at": report.created_at,
+                "updated_at": now,
+                "status": ReviewStatus.new.value,
+                "assignee": None,
+                "notes": "",
+                "os": facts.os,
+                "protocol": facts.protocol,
+                "min_pmtu": facts.min_pmtu,
+                "lang": report.lang,
+                "finding_ids": f" {' '.join(facts.finding_ids)} ",
+                "search_text": facts.search_text,
+                "report_json": report_json,
+                "server_diagnosis_json": diagnosis_json,
+            }
+            pk = connection.execute(self._insert_report, row).scalar_one_or_none()
+            if pk is not None:
+                if facts.finding_ids:
+                    connection.execute(
+                        insert(report_findings),
+                        [{"report_pk": pk, "finding_id": fid, "received_at": now} for fid in facts.finding_ids],
+                    )
+                return Ingested(report.report_id, reference, created=True)
+            existing = connection.execute(
+                select(reports.c.reference).where(reports.c.report_id == report_id)
+            ).scalar_one_or_none()
             if existing is not None:
                 return Ingested(report.report_id, existing, created=False)
             # Nothing had this report_id: the reference was taken. Draw another.

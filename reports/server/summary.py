@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from reports.model import Report
 from reports.server.diagnosis import ServerDiagnosis
 
+# The length of reports.protocol in tables.py: the model allows longer names than the indexed column holds, and
+# PostgreSQL refuses (does not truncate) a longer value.
+PROTOCOL_COLUMN_LENGTH = 64
+
 
 @dataclass(frozen=True)
 class IndexedFacts:
@@ -22,7 +26,7 @@ def indexed_facts(report: Report, diagnosis: ServerDiagnosis | None, reference: 
     findings = diagnosis.findings if diagnosis is not None else report.findings
     finding_ids = tuple(dict.fromkeys(finding.id for finding in findings))
     measured = [path.pmtu for path in report.paths if path.pmtu is not None]
-    protocol = report.vpn.protocol if report.vpn is not None else None
+    protocol = report.vpn.protocol[:PROTOCOL_COLUMN_LENGTH] if report.vpn and report.vpn.protocol else None
     words: list[str | None] = [
         reference,
         str(report.report_id),
