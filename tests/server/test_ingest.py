@@ -174,3 +174,31 @@ def test_openapi_documents_the_upload_body_and_answers(client: TestClient) -> No
     assert {"200", "201", "413", "422", "429"} <= set(upload["responses"])
     assert "report_id" in document["components"]["schemas"]["Report"]["properties"]
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_concurrent_distinct_uploads_all_land_with_distinct_references(client: TestClient, app: FastAPI) -> None:
+    bodies = [json.dumps(report_dict()) for _ in range(30)]
+    answers: list[tuple[int, str]] = []
+    start = threading.Barrier(len(bodies))
+
+    def upload(body: str) -> None:
+        start.wait()
+        response = client.post(URL, content=body, headers={"Content-Type": "application/json"})
+        answers.append((response.status_code, response.json()["reference"]))
+
+    threads = [threading.Thread(target=upload, args=(body,)) for body in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [status for status, _ in answers] == [201] * len(bodies)
+    assert len({reference for _, reference in answers}) == len(bodies)
+    assert count_rows(app) == len(bodies)
+
+
+def test_names_longer_than_the_indexed_columns_still_store(client: TestClient, app: FastAPI) -> None:
+    data = report_dict()
+    data["vpn"]["protocol"] = "p" * 256  # the model allows 256; PostgreSQL would refuse it in a 64-character column
+    assert client.post(URL, json=data).status_code == 201
+    with app.state.engine.connect() as connection:
+        assert connection.execute(select(reports.c.protocol)).scalar_one() == "p" * 64
