@@ -1,4 +1,5 @@
-"""`vpndiag serve`: the support server (ingest API, staff API and web UI) on one port.
+"""`vpndiag serve`: the support server on one host: ingest API, staff API and web UI over HTTP, and the probe
+responders customers' tools measure against (UDP path-MTU probes, TCP MSS reflection).
 
 Heavy imports (FastAPI, SQLAlchemy, uvicorn) happen in run(), so the rest of the CLI never loads them.
 """
@@ -6,6 +7,8 @@ Heavy imports (FastAPI, SQLAlchemy, uvicorn) happen in run(), so the rest of the
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import Any
 
 from reports.errors import VpndiagError
 
@@ -14,7 +17,10 @@ DEFAULT_HTTP = "127.0.0.1:8080"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--http", default=DEFAULT_HTTP, metavar="HOST:PORT", help=f"where to listen (default {DEFAULT_HTTP})"
+        "--http",
+        default=DEFAULT_HTTP,
+        metavar="HOST:PORT",
+        help=f"where the web server listens (default {DEFAULT_HTTP})",
     )
     parser.add_argument(
         "--db",
@@ -30,6 +36,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PER_MINUTE",
         help="uploads per minute from one client address, after a burst of 20 (0 turns the limit off; default 60)",
     )
+    parser.add_argument("--udp-port", type=int, metavar="N", help="also answer UDP path-MTU probes on this port")
+    parser.add_argument("--udp-host", default="::", metavar="ADDR", help="address for the UDP responder (default: all)")
+    parser.add_argument(
+        "--mss-port", type=int, metavar="N", help="also reflect the TCP MSS of clients' SYNs on this port"
+    )
+    parser.add_argument("--mss-host", default="::", metavar="ADDR", help="address for the MSS reflector (default: all)")
 
 
 def parse_host_port(text: str) -> tuple[str, int]:
@@ -39,7 +51,14 @@ def parse_host_port(text: str) -> tuple[str, int]:
     return host.strip("[]") or "127.0.0.1", int(port)
 
 
+def _check_port(option: str, port: int | None) -> None:
+    if port is not None and not 0 < port < 65536:
+        raise VpndiagError(f"{option} needs a port number from 1 to 65535, not {port}.")
+
+
 def run(args: argparse.Namespace) -> int:
+    import asyncio
+
     import uvicorn
 
     from reports.server.app import create_app
@@ -47,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
     from reports.server.settings import ServerSettings
 
     host, port = parse_host_port(args.http)
+    _check_port("--udp-port", args.udp_port)
+    _check_port("--mss-port", args.mss_port)
     settings = ServerSettings(
         db_url=args.db or default_db_url(),
         ingest_key=args.ingest_key,
@@ -54,12 +75,48 @@ def run(args: argparse.Namespace) -> int:
     )
     app = create_app(settings)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
     shown_host = f"[{host}]" if ":" in host else host
     safe_db = app.state.engine.url.render_as_string(hide_password=True)
     print(
-        f"vpndiag serve: staff UI at http://{shown_host}:{port}/staff/ ; uploads to http://{shown_host}:{port}/api/v1/reports ; database {safe_db}",
+        f"vpndiag serve: staff UI at http://{shown_host}:{port}/staff/ ; uploads to "
+        f"http://{shown_host}:{port}/api/v1/reports ; database {safe_db}",
         flush=True,
     )
-    server.run()
+    # uvicorn's own loop choice (uvloop when installed), with the responders on the same loop.
+    with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
+        runner.run(_serve(uvicorn.Server(config), args))
     return 0
+
+
+async def _serve(server: Any, args: argparse.Namespace) -> None:
+    from reports.server.mss_reflector import start_mss_reflector
+    from reports.server.udp_responder import start_udp_responder
+
+    responders: list[Any] = []
+    try:
+        if args.udp_port is not None:
+            udp = await _listen("UDP", args.udp_port, start_udp_responder(args.udp_host, args.udp_port))
+            responders.append(udp)
+            print(f"vpndiag serve: answering UDP path-MTU probes on port {udp.port}", file=sys.stderr, flush=True)
+        if args.mss_port is not None:
+            mss = await _listen("TCP", args.mss_port, start_mss_reflector(args.mss_host, args.mss_port))
+            responders.append(mss)
+            print(f"vpndiag serve: reflecting TCP MSS on port {mss.port}", file=sys.stderr, flush=True)
+        await server.serve()
+        if not server.started:
+            raise VpndiagError(
+                f"Could not listen on {args.http}; pick another --http address or stop the program using it."
+            )
+    finally:
+        for responder in responders:
+            responder.close()
+
+
+async def _listen(kind: str, port: int, starting: Any) -> Any:
+    try:
+        return await starting
+    except OSError as exc:
+        raise VpndiagError(
+            f"Could not listen on {kind} port {port} ({exc.strerror or exc}); pick another port or stop "
+            "the program using it."
+        ) from exc

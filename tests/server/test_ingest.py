@@ -12,10 +12,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from reports.model import Report
 from reports.server.diagnosis import rediagnose
 from reports.server.reference import normalize_reference
 from reports.server.tables import report_findings, reports
-from tests.server.conftest import make_report, report_dict
+from tests.server.conftest import report_dict
 
 URL = "/api/v1/reports"
 
@@ -57,16 +58,17 @@ def test_stored_columns_follow_the_report(client: TestClient, app: FastAPI) -> N
     assert json.loads(row.report_json)["report_id"] == data["report_id"]
 
 
-def test_server_diagnosis_is_stored_only_when_the_server_has_rules(client: TestClient, app: FastAPI) -> None:
-    report = make_report()
+def test_server_rediagnoses_and_keeps_the_customers_diagnosis(client: TestClient, app: FastAPI) -> None:
+    data = report_dict()
+    data["findings"][0]["title"] = "what an old version told the customer"
+    report = Report.model_validate(data)
     client.post(URL, content=report.model_dump_json())
     with app.state.engine.connect() as connection:
-        stored = connection.execute(select(reports.c.server_diagnosis_json)).scalar_one()
-    expected = rediagnose(report)
-    if expected is None:
-        assert stored is None  # no rules on this branch yet: no made-up diagnosis
-    else:
-        assert json.loads(stored) == json.loads(expected.model_dump_json())
+        stored = connection.execute(select(reports.c.server_diagnosis_json, reports.c.report_json)).one()
+    server = json.loads(stored.server_diagnosis_json)
+    assert server == json.loads(rediagnose(report).model_dump_json())
+    assert "pmtud_blackhole" in {finding["id"] for finding in server["findings"]}
+    assert json.loads(stored.report_json)["findings"][0]["title"] == "what an old version told the customer"
 
 
 def test_invalid_report_is_422_with_field_errors(client: TestClient, app: FastAPI) -> None:
