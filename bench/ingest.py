@@ -34,9 +34,12 @@ from sqlalchemy import func, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from reports.model import Report  # noqa: E402
 from reports.server.db import migrate, open_engine  # noqa: E402
+from reports.server.diagnosis import rediagnose  # noqa: E402
 from reports.server.reference import new_reference  # noqa: E402
-from reports.server.tables import report_findings, reports  # noqa: E402
+from reports.server.summary import indexed_facts  # noqa: E402
+from reports.server.tables import report_bodies, report_findings, reports  # noqa: E402
 
 EXAMPLE = json.loads((ROOT / "schema" / "examples" / "blackhole.json").read_text())
 PASSWORD = "bench password"
@@ -248,6 +251,8 @@ def bulk_insert(db: str, target: int) -> float:
         now = datetime.now(UTC)
         batch = 5000
         report_json = json.dumps(EXAMPLE)
+        example = Report.model_validate(EXAMPLE)
+        example_text = indexed_facts(example, rediagnose(example), "BENCH").search_text
         for start in range(have, target, batch):
             rows, finding_rows = [], []
             for n in range(start, min(target, start + batch)):
@@ -268,9 +273,8 @@ def bulk_insert(db: str, target: int) -> float:
                         "min_pmtu": mtus[n % 7],
                         "lang": "en",
                         "finding_ids": f" {' '.join(ids)} ",
-                        "search_text": f"bench customer {n} wi-fi wireguard tunnel {' '.join(ids)}",
-                        "report_json": report_json,
-                        "server_diagnosis_json": None,
+                        # The example's real search text (adapters, targets, finding titles) made unique per row.
+                        "search_text": f"bench customer {n}\n{example_text}",
                     }
                 )
             with engine.begin() as connection:
@@ -286,6 +290,10 @@ def bulk_insert(db: str, target: int) -> float:
                     ]
                 if finding_rows:
                     connection.execute(report_findings.insert(), finding_rows)
+                connection.execute(
+                    report_bodies.insert(),
+                    [{"report_pk": pk, "report_json": report_json, "server_diagnosis_json": None} for pk in pks],
+                )
     finally:
         engine.dispose()
     return time.perf_counter() - started

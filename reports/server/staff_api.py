@@ -80,6 +80,7 @@ async def list_reports(
     return ReportList(
         items=[ReportSummary.of(row) for row in result.rows],
         total=result.total,
+        total_exact=result.total_exact,
         page=result.page,
         per_page=result.per_page,
     )

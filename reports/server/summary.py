@@ -1,4 +1,8 @@
-"""The few facts of a report that storage indexes, so lists and filters never parse the stored JSON."""
+"""The few facts of a report that storage indexes, so lists and filters never parse the stored JSON.
+
+The free-text search looks at what staff type from a phone call or e-mail (reference, address, adapter, host,
+ticket, message), not at finding texts: findings have their own filter, and long texts would slow every search.
+"""
 
 from __future__ import annotations
 
@@ -43,7 +47,6 @@ def indexed_facts(report: Report, diagnosis: ServerDiagnosis | None, reference: 
     words += [adapter.description for adapter in report.adapters]
     words += [path.target for path in report.paths]
     words += [finding.id for finding in findings]
-    words += [finding.title for finding in [*report.findings, *(diagnosis.findings if diagnosis else [])]]
     return IndexedFacts(
         os=report.system.os,
         protocol=protocol,

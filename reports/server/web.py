@@ -224,7 +224,7 @@ async def report_list(request: Request) -> Response:
         statuses=list(ReviewStatus),
         os_choices=OS_CHOICES,
         previous_link=page_link(page.page - 1) if page.page > 1 else None,
-        next_link=page_link(page.page + 1) if page.page < page.pages else None,
+        next_link=page_link(page.page + 1) if page.has_next else None,
         export_link="/staff/reports/export.csv?" + urlencode(kept),
     )
 

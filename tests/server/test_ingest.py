@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from reports.model import Report
 from reports.server.diagnosis import rediagnose
 from reports.server.reference import normalize_reference
-from reports.server.tables import report_findings, reports
+from reports.server.tables import report_bodies, report_findings, reports
 from tests.server.conftest import report_dict
 
 URL = "/api/v1/reports"
@@ -49,7 +49,7 @@ def test_stored_columns_follow_the_report(client: TestClient, app: FastAPI) -> N
     data = report_dict()
     client.post(URL, json=data)
     with app.state.engine.connect() as connection:
-        row = connection.execute(select(reports)).one()
+        row = connection.execute(select(reports, report_bodies).join(report_bodies)).one()
         findings = sorted(r.finding_id for r in connection.execute(select(report_findings)))
     assert row.os == "windows"
     assert row.protocol == data["vpn"]["protocol"]
@@ -64,7 +64,7 @@ def test_server_rediagnoses_and_keeps_the_customers_diagnosis(client: TestClient
     report = Report.model_validate(data)
     client.post(URL, content=report.model_dump_json())
     with app.state.engine.connect() as connection:
-        stored = connection.execute(select(reports.c.server_diagnosis_json, reports.c.report_json)).one()
+        stored = connection.execute(select(report_bodies.c.server_diagnosis_json, report_bodies.c.report_json)).one()
     server = json.loads(stored.server_diagnosis_json)
     assert server == json.loads(rediagnose(report).model_dump_json())
     assert "pmtud_blackhole" in {finding["id"] for finding in server["findings"]}
