@@ -115,7 +115,9 @@ def test_login_list_open_and_resolve_with_hostile_strings(
     screenshot = tmp_path / "report-page.png"
     page.screenshot(path=str(screenshot), full_page=True)
     if os.environ.get("VPNDIAG_SCREENSHOT_DIR"):
-        shutil.copy(screenshot, Path(os.environ["VPNDIAG_SCREENSHOT_DIR"]) / "report-page.png")
+        keep = Path(os.environ["VPNDIAG_SCREENSHOT_DIR"])
+        keep.mkdir(parents=True, exist_ok=True)
+        shutil.copy(screenshot, keep / "report-page.png")
 
     page.click("button.resolve")
     page.wait_for_url("**?saved=1")
