@@ -19,6 +19,7 @@ from reports.errors import VpndiagError
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("show", "print a saved report in readable form"),
     ("schema", "print the report's JSON Schema"),
+    ("tui", "the interactive wizard (also what `vpndiag` alone opens)"),
 )
 
 

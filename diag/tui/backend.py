@@ -1,0 +1,108 @@
+"""What the wizard calls to do real work: run the checks, redact, upload, queue, export.
+
+The app takes a `Backend` so tests can give it a deterministic runner (recorded reports, no network); the shipped
+default, `real_backend()`, binds diag.run and diag.upload, imported only when first used so the wizard starts fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Protocol
+
+from reports.i18n import Lang
+from reports.model import Probe, Report
+
+ExportFormat = Literal["json", "html"]
+
+
+class ProgressEvent(Protocol):
+    """What diag.run.Progress carries; the checks screen reads only these attributes."""
+
+    @property
+    def check(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def detail(self) -> str | None: ...
+    @property
+    def probe(self) -> Probe | None: ...
+
+
+class Receipt(Protocol):
+    """What the support server answered (diag.upload.client.UploadReceipt)."""
+
+    @property
+    def reference(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class WizardOptions:
+    """What the welcome screen lets the customer choose; becomes diag.run.RunOptions."""
+
+    targets: tuple[str, ...] = ()
+    vpn_server: str | None = None
+    protocol: str | None = None
+    probe_server: str | None = None
+    mss_server: str | None = None
+    lang: Lang = "en"
+
+
+RunChecks = Callable[[WizardOptions, Callable[[ProgressEvent], None]], Awaitable[Report]]
+Redact = Callable[[Report, bool], Report]  # (report, keep_public_ip)
+Upload = Callable[[Report, str, Path | None], Awaitable[Receipt]]  # (report, endpoint, ca_bundle)
+Queue = Callable[[Report], Path]
+Export = Callable[[Report, ExportFormat], str]
+
+
+async def _run_checks(options: WizardOptions, on_progress: Callable[[ProgressEvent], None]) -> Report:
+    from diag.run import RunOptions, run_checks
+
+    run_options = RunOptions(
+        targets=options.targets,
+        vpn_server=options.vpn_server,
+        protocol=options.protocol,
+        probe_server=options.probe_server,
+        mss_server=options.mss_server,
+        lang=options.lang,
+    )
+    return await run_checks(run_options, on_progress)
+
+
+def _redact(report: Report, keep_public_ip: bool) -> Report:
+    from diag.upload.redact import redact
+
+    return redact(report, keep_public_ip=keep_public_ip)
+
+
+async def _upload(report: Report, endpoint: str, ca_bundle: Path | None) -> Receipt:
+    from diag.upload.client import upload_report
+
+    return await upload_report(report, endpoint, ca_bundle=str(ca_bundle) if ca_bundle else None)
+
+
+def _queue(report: Report) -> Path:
+    from diag.upload.outbox import Outbox
+
+    return Outbox().add(report)
+
+
+def _export(report: Report, fmt: ExportFormat) -> str:
+    from diag.upload.export import export_report
+
+    return export_report(report, fmt)
+
+
+@dataclass(frozen=True)
+class Backend:
+    run_checks: RunChecks = _run_checks
+    redact: Redact = _redact
+    upload: Upload = _upload
+    queue: Queue = _queue
+    export: Export = _export
+    save_dir: Path = field(default_factory=Path.home)
+
+
+def real_backend() -> Backend:
+    return Backend()
