@@ -18,7 +18,7 @@ from diag.tui.app import VpndiagApp
 from diag.tui.backend import Backend, ProgressEvent, WizardOptions
 from reports.i18n import Lang
 from reports.load import load_report
-from reports.model import Probe, Report
+from reports.model import Privacy, Probe, Report
 from tests.conftest import EXAMPLES
 
 
@@ -71,7 +71,8 @@ class RecordedRunner:
         for name in ("tcp", "overhead"):
             on_progress(RecordedProgress(name, "ok"))
         self.finished = True
-        return self.report.model_copy(update={"lang": options.lang})
+        # A fresh run: nothing consented or redacted yet.
+        return self.report.model_copy(update={"lang": options.lang, "privacy": Privacy()})
 
 
 def example(name: str) -> Report:
@@ -105,3 +106,65 @@ def make_app(
 @pytest.fixture
 def blackhole_runner() -> RecordedRunner:
     return RecordedRunner(example("blackhole"))
+
+
+async def wait_for(pilot: object, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Let the app run until `predicate()` holds; fail after `timeout` seconds instead of hanging."""
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {predicate}")
+        await pilot.pause(0.02)
+
+
+def upload_parts(outbox_dir: Path) -> dict[str, object]:
+    """The real redact / upload / outbox / export of diag.upload, with the outbox in a test directory."""
+    try:
+        from diag.upload.client import upload_report
+        from diag.upload.export import export_report
+        from diag.upload.outbox import Outbox
+        from diag.upload.redact import redact
+    except ImportError:  # INTERIM until the upload branch lands
+        return _interim(outbox_dir)
+
+    async def upload(report: Report, endpoint: str, ca_bundle: Path | None) -> object:
+        return await upload_report(report, endpoint, timeout=5)
+
+    return {
+        "redact": lambda report, keep: redact(report, keep_public_ip=keep),
+        "upload": upload,
+        "queue": Outbox(outbox_dir).add,
+        "export": export_report,
+    }
+
+
+def _interim(outbox_dir: Path) -> dict[str, object]:
+    import httpx
+
+    from reports.errors import VpndiagError
+
+    def redact(report: Report, keep: bool) -> Report:
+        return report.model_copy(update={"privacy": Privacy(redacted=True, redaction_counts={"ipv4": 2})})
+
+    async def upload(report: Report, endpoint: str, ca_bundle: Path | None) -> object:
+        try:
+            async with httpx.AsyncClient(timeout=5) as client:
+                r = await client.post(endpoint + "/api/v1/reports", content=report.model_dump_json())
+        except httpx.HTTPError as exc:
+            raise VpndiagError(f"connection failed: {exc}") from None
+        return type("R", (), {"reference": r.json()["reference"]})()
+
+    def queue(report: Report) -> Path:
+        outbox_dir.mkdir(parents=True, exist_ok=True)
+        p = outbox_dir / f"{report.report_id}.json"
+        p.write_text(report.model_dump_json())
+        return p
+
+    def export(report: Report, fmt: str) -> str:
+        return report.model_dump_json() if fmt == "json" else "<!DOCTYPE html>" + report.model_dump_json()
+
+    return {"redact": redact, "upload": upload, "queue": queue, "export": export}
