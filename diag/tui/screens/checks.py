@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from diag.tui.backend import ProgressEvent, WizardOptions
 from diag.tui.screens.base import WizardScreen
 from diag.tui.widgets.check_list import FINISHED, CheckList, CheckRow
 from diag.tui.widgets.probe_chart import ProbeChart
+from diag.tui.widgets.title_bar import TitleBar
 from reports.errors import VpndiagError
 from reports.model import Probe, Report
 
@@ -53,7 +54,7 @@ class ChecksScreen(WizardScreen):
         self.report: Report | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield TitleBar(self.wizard.title)
         with VerticalScroll(id="body"):
             yield Static(self.t("checks_heading"), classes="heading")
             yield Static(self.t("checks_hint"), classes="hint")

@@ -7,7 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Collapsible, Footer, Header, Static
+from textual.widgets import Button, Collapsible, Footer, Static
 
 from diag.i18n.tui import TUI
 from diag.summary import render_text
@@ -15,6 +15,7 @@ from diag.tui.screens.base import WizardScreen
 from diag.tui.widgets.command_block import CommandBlock
 from diag.tui.widgets.findings_list import FindingsList, by_severity
 from diag.tui.widgets.probe_chart import ProbeChart
+from diag.tui.widgets.title_bar import TitleBar
 from reports.i18n import Lang
 from reports.model import FixStep, PathResult, Report
 
@@ -69,7 +70,7 @@ class ResultsScreen(WizardScreen):
 
     def compose(self) -> ComposeResult:
         report = self.report
-        yield Header(show_clock=False)
+        yield TitleBar(self.wizard.title)
         with VerticalScroll(id="body"):
             yield Static(headline(report, self.lang), id="headline", markup=False)
             yield Static(self.t("findings_heading"), classes="section")

@@ -8,10 +8,11 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, RadioButton, RadioSet, Static
 
 from diag.tui.backend import ExportFormat
 from diag.tui.screens.base import WizardScreen
+from diag.tui.widgets.title_bar import TitleBar
 from reports.model import Report
 
 FORMATS: tuple[ExportFormat, ...] = ("json", "html")
@@ -35,7 +36,7 @@ class SaveScreen(WizardScreen):
         self.failed = False
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield TitleBar(self.wizard.title)
         with VerticalScroll(id="body"):
             yield Static(self.t("save_heading"), classes="heading")
             yield Label(self.t("save_format"))

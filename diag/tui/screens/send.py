@@ -12,12 +12,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Header, Input, ProgressBar, Static, TextArea
+from textual.widgets import Button, Checkbox, Footer, Input, ProgressBar, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from diag.i18n.tui import TUI
 from diag.tui.screens.base import WizardScreen
 from diag.tui.widgets.reference_code import ReferenceCode
+from diag.tui.widgets.title_bar import TitleBar
 from reports.i18n import Lang
 from reports.model import Report
 
@@ -94,7 +95,7 @@ class SendScreen(WizardScreen):
         profile = self.wizard.profile
         outgoing = self.outgoing()
         can_send = profile.endpoint is not None
-        yield Header(show_clock=False)
+        yield TitleBar(self.wizard.title)
         with VerticalScroll(id="body"):
             yield Static(self.t("send_heading", provider=profile.provider), classes="heading")
             if not can_send:

@@ -8,10 +8,11 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from diag.tui.backend import WizardOptions
 from diag.tui.screens.base import WizardScreen
+from diag.tui.widgets.title_bar import TitleBar
 
 DETECT = "detect"
 # Protocol names as diag.checks.overhead knows them; shown as their product names (not translated).
@@ -52,7 +53,7 @@ class WelcomeScreen(WizardScreen):
         protocols = [(self.t("protocol_detect"), DETECT), *PROTOCOLS]
         if self.protocol not in {value for _, value in protocols}:
             protocols.append((self.protocol, self.protocol))
-        yield Header(show_clock=False)
+        yield TitleBar(self.wizard.title)
         with VerticalScroll(id="body"):
             yield Static(self.t("welcome_heading"), classes="heading")
             yield Static(self.t("welcome_intro"), classes="intro")

@@ -108,13 +108,13 @@ def blackhole_runner() -> RecordedRunner:
     return RecordedRunner(example("blackhole"))
 
 
-async def wait_for(pilot: object, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Let the app run until `predicate()` holds; fail after `timeout` seconds instead of hanging."""
+async def wait_for(pilot: object, predicate: Callable[[], bool], limit_s: float = 10.0) -> None:
+    """Let the app run until `predicate()` holds; fail after `limit_s` seconds instead of hanging."""
     from textual.pilot import Pilot
 
     assert isinstance(pilot, Pilot)
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + limit_s
     while not predicate():
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {predicate}")

@@ -65,7 +65,7 @@ async def test_send_after_consent_shows_reference_code(blackhole_runner: Recorde
         assert sent.privacy.consent is True
         assert sent.privacy.redacted is True
         assert sent.privacy.ticket == "A-20418"
-    assert not list(tmp_path.iterdir()), "a delivered report must not stay in the outbox"
+    assert not list(tmp_path.iterdir()), "a delivered report must not stay in the outbox"  # noqa: ASYNC240
 
 
 async def test_nothing_is_sent_without_consent(blackhole_runner: RecordedRunner, tmp_path: Path) -> None:
