@@ -19,6 +19,8 @@ from reports.errors import VpndiagError
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("show", "print a saved report in readable form"),
     ("schema", "print the report's JSON Schema"),
+    ("upload", "send a report to support (redacted), or the ones waiting in the outbox"),
+    ("export", "write a report as one HTML file, Markdown or JSON, for reading offline"),
     ("tui", "the interactive wizard (also what `vpndiag` alone opens)"),
 )
 

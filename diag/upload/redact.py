@@ -1,0 +1,354 @@
+"""Privacy redaction: what identifies the customer is replaced before a report leaves the machine.
+
+Every string of the report is walked generically (field values, list items, dict keys and values), so a field added
+to the model later is covered without a change here. Replaced: IPv4 and IPv6 addresses in every textual form
+(compressed, IPv4-mapped, with zone ids, inside sentences), MAC addresses, host names, user names (and with them the
+home folder in paths) and Wi-Fi network names.
+
+Each value becomes a pseudonym computed with HMAC-SHA256 under a key drawn fresh for every report: inside one report
+the same address always gets the same pseudonym (support can still see that the route's gateway is the adapter's
+address), across reports nothing links. Pseudonyms keep what support needs: `ip4-private-1f0c9a2b` says family and
+scope, never the address. The report records how many values of each kind were replaced, never the originals.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import hashlib
+import hmac
+import ipaddress
+import re
+import secrets
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from diag.profile import Collection
+from reports.model import Report
+
+# Kinds the customer or the provider profile may choose to keep (Collection in diag/profile.py).
+KEEPABLE = frozenset({"hostnames", "wifi_names", "user_names"})
+
+# Keys of report.privacy.redaction_counts.
+Kind = Literal["ipv4", "ipv6", "mac", "hostname", "user", "wifi"]
+
+Scope = Literal["private", "public", "link-local", "loopback", "other"]
+
+# Hex digits of the HMAC kept in a pseudonym: 32 bits make a collision among the few dozen values of one report
+# vanishingly unlikely, and _Pseudonyms checks for one anyway.
+_PSEUDONYM_HEX = 8
+
+# Account names that are not a person: replacing every "root" or "admin" in a text would mangle sentences and hide
+# nothing (C:\Users\Public and C:\Users\Default are Windows' shared profiles).
+_GENERIC_ACCOUNTS = frozenset(
+    {"root", "admin", "administrator", "user", "users", "guest", "public", "default", "shared", "all users", "system"}
+)
+
+# A run of characters an IPv6 address can be written with, optionally with a zone id (RFC 4007 section 11:
+# fe80::1%eth0, fe80::1%12 on Windows). It must not start inside a word ("eth0:..."), so the lookbehind.
+_IPV6_RUN = re.compile(r"(?<![\w:.])[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?:%[\w-]+)?")
+# Dotted quads, also with leading zeros ("192.168.001.010", as some Windows tools print them).
+_IPV4 = re.compile(r"(?<!\d)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\d)")
+# MAC addresses (IEEE 802 EUI-48): 00:11:22:33:44:55, 00-11-22-33-44-55 (Windows), 0:1c:42:0:0:8 (macOS arp),
+# 0011.2233.4455 (Cisco).
+_MAC = re.compile(
+    r"(?<![0-9A-Fa-f:.-])(?:"
+    r"[0-9A-Fa-f]{1,2}(?::[0-9A-Fa-f]{1,2}){5}"
+    r"|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}"
+    r"|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}"
+    r")(?![0-9A-Fa-f:-]|\.[0-9A-Fa-f])"
+)
+# The user's part of a home folder: /home/NAME, /Users/NAME (macOS), C:\Users\NAME (also with / or \\ separators).
+_HOME = re.compile(r"(?:/home/|/Users/|[A-Za-z]:(?:\\\\|\\|/)Users(?:\\\\|\\|/))([^/\\\s\"'`:;,|<>]+)")
+# "SSID: name" as netsh, nmcli, airport and iw print it; the name runs to the end of the line or a closing quote.
+_SSID = re.compile(r"(?<![A-Za-z])E?SSID\s*(?:名\s*)?[:=]\s*(?:\"([^\"\n]+)\"|'([^'\n]+)'|([^\n,;]+))")
+# Host names that are found in free text without a field saying so: Windows' generated names and mDNS names.
+_HOSTNAME_IN_TEXT = re.compile(
+    r"(?<![\w.-])(?:(?:DESKTOP|LAPTOP|WIN)-[A-Z0-9]{6,}|[A-Za-z0-9][A-Za-z0-9-]*\.local)(?![\w-])"
+)
+_DNS_NAME = re.compile(
+    r"^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$"
+)
+
+
+def address_scope(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> Scope:
+    """The kind of address a pseudonym keeps (the stdlib's IANA special-purpose registry, RFC 6890)."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if address.is_loopback:
+        return "loopback"
+    if address.is_link_local:
+        return "link-local"
+    if address.is_private:
+        return "private"
+    if address.is_global:
+        return "public"
+    return "other"
+
+
+@dataclass
+class _Pseudonyms:
+    """The per-report key, the pseudonyms handed out so far and the counts per kind."""
+
+    key: bytes
+    keep_public_ip: bool
+    hostnames: set[str] = field(default_factory=set)
+    users: set[str] = field(default_factory=set)
+    wifi: set[str] = field(default_factory=set)
+    seen: dict[Kind, set[str]] = field(default_factory=dict)
+    issued: dict[str, str] = field(default_factory=dict)
+    public_ip_kept: bool = False
+    _known: re.Pattern[str] | None = None
+    _known_kinds: dict[str, tuple[Kind, str]] = field(default_factory=dict)
+
+    def name(self, kind: Kind, canonical: str, prefix: str) -> str:
+        self.seen.setdefault(kind, set()).add(canonical)
+        digest = hmac.new(self.key, f"{kind}\0{canonical}".encode(), hashlib.sha256).hexdigest()
+        length = _PSEUDONYM_HEX
+        while True:
+            pseudonym = f"{prefix}-{digest[:length]}"
+            owner = self.issued.setdefault(pseudonym, f"{kind}\0{canonical}")
+            if owner == f"{kind}\0{canonical}":
+                return pseudonym
+            length += 2  # two values collided: lengthen so equality of pseudonyms still means equality
+
+    def address(self, text: str, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+        scope = address_scope(address)
+        if self.keep_public_ip and scope == "public":
+            self.public_ip_kept = True
+            return text
+        kind: Kind = "ipv4" if address.version == 4 else "ipv6"
+        return self.name(kind, address.compressed, f"ip{address.version}-{scope}")
+
+    def compile_known(self) -> None:
+        """One pattern for every known name (longest first, so "tokyo1.vpn.example" wins over "tokyo1")."""
+        kinds: dict[str, tuple[Kind, str]] = {}
+        for value in self.wifi:
+            kinds[value.lower()] = ("wifi", "wifi")
+        for value in self.hostnames:
+            kinds[value.lower()] = ("hostname", "host")
+        for value in self.users:
+            kinds.setdefault(value.lower(), ("user", "user"))
+        self._known_kinds = kinds
+        if kinds:
+            alternatives = "|".join(re.escape(v) for v in sorted(kinds, key=len, reverse=True))
+            self._known = re.compile(rf"(?<![\w.-])(?:{alternatives})(?![\w-]|\.\w)", re.IGNORECASE)
+
+    def text(self, value: str) -> str:
+        if self._known is not None:
+            value = self._known.sub(self._known_match, value)
+        value = _IPV6_RUN.sub(self._ipv6_match, value)
+        value = _IPV4.sub(self._ipv4_match, value)
+        return _MAC.sub(self._mac_match, value)
+
+    def _known_match(self, match: re.Match[str]) -> str:
+        canonical = match.group(0).lower()
+        kind, prefix = self._known_kinds[canonical]
+        return self.name(kind, canonical.rstrip("."), prefix)
+
+    def _ipv6_match(self, match: re.Match[str]) -> str:
+        run = match.group(0)
+        # "fe80::1." at the end of a sentence or "2001:db8::1:" before a port-less colon: drop the trailing
+        # punctuation and try again; what is left over stays text.
+        candidate = run
+        while candidate:
+            parsed = _parse_ipv6(candidate)
+            if parsed is not None:
+                return self.address(candidate, parsed) + run[len(candidate) :]
+            if candidate[-1] not in ":.":
+                break
+            candidate = candidate[:-1]
+        return run
+
+    def _ipv4_match(self, match: re.Match[str]) -> str:
+        octets = [int(part) for part in match.groups()]
+        if any(octet > 255 for octet in octets):
+            return match.group(0)  # a version number such as 10.0.22631.4460, not an address
+        return self.address(match.group(0), ipaddress.IPv4Address(".".join(map(str, octets))))
+
+    def _mac_match(self, match: re.Match[str]) -> str:
+        digits = re.sub(r"[^0-9A-Fa-f]", "", match.group(0)) if "." in match.group(0) else None
+        if digits is not None:
+            octets = [digits[i : i + 2] for i in range(0, 12, 2)]
+        else:
+            octets = [part.zfill(2) for part in re.split(r"[:-]", match.group(0))]
+        return self.name("mac", ":".join(octets).lower(), "mac")
+
+
+def _parse_ipv6(text: str) -> ipaddress.IPv6Address | None:
+    if text.count(":") < 2:
+        return None
+    try:
+        address = ipaddress.IPv6Address(text)
+    except ValueError:
+        return None
+    if address.is_unspecified and address.scope_id is None:
+        return None  # "::" alone names no host (and appears in C++ or Ruby text)
+    return ipaddress.IPv6Address(address.compressed.split("%")[0]) if address.scope_id else address
+
+
+def _is_literal(annotation: Any) -> bool:
+    """True for Literal[...] fields (and Optional ones): their values are the tool's words, never the customer's."""
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return True
+    if origin is Union or type(annotation).__name__ == "UnionType":
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return bool(args) and all(_is_literal(a) for a in args)
+    return False
+
+
+def _walk(value: Any, redact_text: Any, literal: bool = False) -> Any:
+    """A plain copy of a model tree with every customer-supplied string passed through `redact_text`."""
+    if isinstance(value, BaseModel):
+        return {
+            name: _walk(getattr(value, name), redact_text, _is_literal(info.annotation))
+            for name, info in type(value).model_fields.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_walk(item, redact_text, literal) for item in value]
+    if isinstance(value, dict):
+        return {_walk(k, redact_text): _walk(v, redact_text) for k, v in value.items()}
+    if isinstance(value, Enum) or literal:
+        return value
+    if isinstance(value, str):
+        return redact_text(value)
+    return value
+
+
+def _gather_names(report: Report, pseudonyms: _Pseudonyms, keep: frozenset[str]) -> None:
+    """Names that must be replaced wherever they appear, found before any text is rewritten (so the order of fields
+    never decides whether a host name in a sentence is caught)."""
+    texts: list[str] = []
+
+    def collect(text: str) -> str:
+        texts.append(text)
+        return text
+
+    _walk(report, collect)
+    if "hostnames" not in keep:
+        names = [report.system.hostname, *(p.target for p in report.paths), report.vpn.server if report.vpn else None]
+        for name in names:
+            if name and _DNS_NAME.match(name) and not _is_address(name):
+                pseudonyms.hostnames.add(name.rstrip("."))
+                if report.system.hostname and name == report.system.hostname and "." in name:
+                    pseudonyms.hostnames.add(name.split(".")[0])  # the short name appears in prompts and paths
+        for text in texts:
+            pseudonyms.hostnames.update(m.group(0) for m in _HOSTNAME_IN_TEXT.finditer(text))
+    if "user_names" not in keep:
+        for text in texts:
+            pseudonyms.users.update(m.group(1) for m in _HOME.finditer(text))
+    if "wifi_names" not in keep:
+        for text in texts:
+            for m in _SSID.finditer(text):
+                ssid = next(g for g in m.groups() if g is not None).strip()
+                if ssid:
+                    pseudonyms.wifi.add(ssid)
+    pseudonyms.users = {u for u in pseudonyms.users if u.lower() not in _GENERIC_ACCOUNTS}
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text.split("%")[0])
+    except ValueError:
+        return False
+    return True
+
+
+def _local_names(keep: frozenset[str]) -> tuple[set[str], set[str]]:
+    """This machine's host name and user name: they turn up in paths and messages the checks copied verbatim."""
+    hosts: set[str] = set()
+    users: set[str] = set()
+    if "hostnames" not in keep:
+        host = socket.gethostname()
+        if host and host.lower() not in {"localhost", "localhost.localdomain"}:
+            hosts.update({host, host.split(".")[0]})
+    if "user_names" not in keep:
+        # No user name known to the OS (a container without a passwd entry): nothing to hide.
+        with contextlib.suppress(KeyError, OSError):
+            users.add(getpass.getuser())
+    return hosts, users
+
+
+def _fit_lengths(data: dict[str, Any], error: ValidationError) -> bool:
+    """Pseudonyms can be longer than what they replace; cut strings that now exceed their field's limit."""
+    fixed = False
+    for item in error.errors():
+        if item["type"] != "string_too_long":
+            continue
+        container: Any = data
+        *parents, last = item["loc"]
+        for part in parents:
+            container = container[part]
+        limit = int((item.get("ctx") or {})["max_length"])
+        container[last] = container[last][:limit]
+        fixed = True
+    return fixed
+
+
+def redact(
+    report: Report,
+    *,
+    keep_public_ip: bool = False,
+    keep: frozenset[str] = frozenset(),
+    hostnames: Iterable[str] = (),
+    user_names: Iterable[str] = (),
+    wifi_names: Iterable[str] = (),
+    key: bytes | None = None,
+    include_local_names: bool = True,
+) -> Report:
+    """A copy of `report` with addresses, MACs and names replaced by per-report pseudonyms.
+
+    keep: kinds of KEEPABLE the provider allows to stay. keep_public_ip: the customer agreed to send their public
+    address. hostnames / user_names / wifi_names: further values the caller knows to be private. key: the HMAC key
+    (tests fix it; by default a fresh random one, so pseudonyms link nothing across reports).
+    """
+    unknown = keep - KEEPABLE
+    if unknown:
+        raise ValueError(f"unknown kinds to keep: {sorted(unknown)}")
+    pseudonyms = _Pseudonyms(key=key if key is not None else secrets.token_bytes(32), keep_public_ip=keep_public_ip)
+    _gather_names(report, pseudonyms, keep)
+    if include_local_names:
+        local_hosts, local_users = _local_names(keep)
+        pseudonyms.hostnames |= local_hosts
+        pseudonyms.users |= {u for u in local_users if u.lower() not in _GENERIC_ACCOUNTS}
+    if "hostnames" not in keep:
+        pseudonyms.hostnames.update(hostnames)
+    if "user_names" not in keep:
+        pseudonyms.users.update(user_names)
+    if "wifi_names" not in keep:
+        pseudonyms.wifi.update(wifi_names)
+    pseudonyms.compile_known()
+
+    data: dict[str, Any] = _walk(report, pseudonyms.text)
+    counts = dict(report.privacy.redaction_counts)
+    for kind, values in pseudonyms.seen.items():
+        counts[kind] = counts.get(kind, 0) + len(values)
+    data["privacy"].update(
+        redacted=True,
+        redaction_counts=counts,
+        public_ip_included=report.privacy.public_ip_included or pseudonyms.public_ip_kept,
+    )
+    for _ in range(3):
+        try:
+            return Report.model_validate(data)
+        except ValidationError as exc:
+            if not _fit_lengths(data, exc):
+                raise
+    return Report.model_validate(data)
+
+
+def keep_from_collection(collection: Collection, *, customer_allows_public_ip: bool) -> tuple[frozenset[str], bool]:
+    """What the provider profile lets the report keep, and whether the public IP stays (profile and customer)."""
+    keep = set()
+    if collection.hostnames:
+        keep.add("hostnames")
+    if collection.wifi_names:
+        keep.add("wifi_names")
+    public_ip = collection.public_ip == "always" or (collection.public_ip == "ask" and customer_allows_public_ip)
+    return frozenset(keep), public_ip
