@@ -6,6 +6,7 @@ default, `real_backend()`, binds diag.run and diag.upload, imported only when fi
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,10 +51,22 @@ class WizardOptions:
 
 
 RunChecks = Callable[[WizardOptions, Callable[[ProgressEvent], None]], Awaitable[Report]]
-Redact = Callable[[Report, bool], Report]  # (report, keep_public_ip)
-Upload = Callable[[Report, str, Path | None], Awaitable[Receipt]]  # (report, endpoint, ca_bundle)
-Queue = Callable[[Report], Path]
-Export = Callable[[Report, ExportFormat], str]
+Queue = Callable[[Report, Lang], Path]  # keep in the outbox; raises VpndiagError when it cannot
+Export = Callable[[Report, ExportFormat, Lang], str]
+
+
+class Redact(Protocol):
+    """diag.upload.redact.redact: `key` is fixed per screen so the preview is exactly what is sent."""
+
+    def __call__(self, report: Report, *, keep_public_ip: bool, keep: frozenset[str], key: bytes) -> Report: ...
+
+
+class Upload(Protocol):
+    """diag.upload.client.upload_report; raises diag.errors.UploadError."""
+
+    async def __call__(
+        self, report: Report, endpoint: str, *, ca_bundle: str | None, ingest_key: str | None, lang: Lang
+    ) -> Receipt: ...
 
 
 async def _run_checks(options: WizardOptions, on_progress: Callable[[ProgressEvent], None]) -> Report:
@@ -70,28 +83,30 @@ async def _run_checks(options: WizardOptions, on_progress: Callable[[ProgressEve
     return await run_checks(run_options, on_progress)
 
 
-def _redact(report: Report, keep_public_ip: bool) -> Report:
+def _redact(report: Report, *, keep_public_ip: bool, keep: frozenset[str], key: bytes) -> Report:
     from diag.upload.redact import redact
 
-    return redact(report, keep_public_ip=keep_public_ip)
+    return redact(report, keep_public_ip=keep_public_ip, keep=keep, key=key)
 
 
-async def _upload(report: Report, endpoint: str, ca_bundle: Path | None) -> Receipt:
+async def _upload(
+    report: Report, endpoint: str, *, ca_bundle: str | None, ingest_key: str | None, lang: Lang
+) -> Receipt:
     from diag.upload.client import upload_report
 
-    return await upload_report(report, endpoint, ca_bundle=str(ca_bundle) if ca_bundle else None)
+    return await upload_report(report, endpoint, ca_bundle=ca_bundle, ingest_key=ingest_key, lang=lang)
 
 
-def _queue(report: Report) -> Path:
+def _queue(report: Report, lang: Lang) -> Path:
     from diag.upload.outbox import Outbox
 
-    return Outbox().add(report)
+    return Outbox(lang=lang).add(report)
 
 
-def _export(report: Report, fmt: ExportFormat) -> str:
+def _export(report: Report, fmt: ExportFormat, lang: Lang) -> str:
     from diag.upload.export import export_report
 
-    return export_report(report, fmt)
+    return export_report(report, fmt, lang=lang)
 
 
 @dataclass(frozen=True)
@@ -102,6 +117,8 @@ class Backend:
     queue: Queue = _queue
     export: Export = _export
     save_dir: Path = field(default_factory=Path.home)
+    # A fresh HMAC key per send screen: pseudonyms link nothing across reports (tests fix it).
+    redaction_key: Callable[[], bytes] = field(default=lambda: secrets.token_bytes(32))
 
 
 def real_backend() -> Backend:

@@ -13,13 +13,16 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, RadioButton,
 from diag.tui.backend import ExportFormat
 from diag.tui.screens.base import WizardScreen
 from diag.tui.widgets.title_bar import TitleBar
+from diag.upload.export import default_file_name
+from diag.upload.redact import keep_from_collection
+from reports.errors import VpndiagError
 from reports.model import Report
 
 FORMATS: tuple[ExportFormat, ...] = ("json", "html")
 
 
 def default_path(directory: Path, report: Report, fmt: ExportFormat) -> Path:
-    return directory / f"vpndiag-{report.report_id.hex[:8]}.{fmt}"
+    return directory / default_file_name(report, fmt)
 
 
 class SaveScreen(WizardScreen):
@@ -73,12 +76,18 @@ class SaveScreen(WizardScreen):
     def action_save(self) -> None:
         self.save_state()
         path = Path(self.path).expanduser()
-        report = self.wizard.backend.redact(self.report, False) if self.hide_private else self.report
+        report = self.report
+        if self.hide_private:
+            keep, keep_public_ip = keep_from_collection(self.wizard.profile.collection, customer_allows_public_ip=False)
+            key = self.wizard.backend.redaction_key()
+            report = self.wizard.backend.redact(report, keep_public_ip=keep_public_ip, keep=keep, key=key)
         try:
-            text = self.wizard.backend.export(report, self.fmt)
+            text = self.wizard.backend.export(report, self.fmt, self.lang)
             path.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            self._set_status(self.t("save_failed", path=str(path), error=exc.strerror or str(exc)), failed=True)
+        except (OSError, VpndiagError) as exc:
+            self._set_status(
+                self.t("save_failed", path=str(path), error=getattr(exc, "strerror", None) or str(exc)), failed=True
+            )
             return
         self._set_status(self.t("saved", path=str(path)), failed=False)
 

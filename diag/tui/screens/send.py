@@ -19,6 +19,8 @@ from diag.i18n.tui import TUI
 from diag.tui.screens.base import WizardScreen
 from diag.tui.widgets.reference_code import ReferenceCode
 from diag.tui.widgets.title_bar import TitleBar
+from diag.upload.redact import keep_from_collection
+from reports.errors import VpndiagError
 from reports.i18n import Lang
 from reports.model import Report
 
@@ -76,14 +78,19 @@ class SendScreen(WizardScreen):
         self.status: str | None = None
         self.reference: str | None = None
         self.sending = False
+        self.redaction_key = self.wizard.backend.redaction_key()
 
     def outgoing(self, *, consent: bool = True) -> Report:
         """The report exactly as it would be sent now."""
-        redacted = self.wizard.backend.redact(self.report, self.keep_public_ip)
+        keep, keep_public_ip = keep_from_collection(
+            self.wizard.profile.collection, customer_allows_public_ip=self.keep_public_ip
+        )
+        redacted = self.wizard.backend.redact(
+            self.report, keep_public_ip=keep_public_ip, keep=keep, key=self.redaction_key
+        )
         privacy = redacted.privacy.model_copy(
             update={
                 "consent": consent,
-                "public_ip_included": self.keep_public_ip,
                 "contact_email": self.email or None,
                 "ticket": self.ticket or None,
                 "message": self.note or None,
@@ -166,7 +173,14 @@ class SendScreen(WizardScreen):
 
     @work(exclusive=True, exit_on_error=False, group="upload")
     async def upload(self, report: Report, endpoint: str) -> str:
-        receipt = await self.wizard.backend.upload(report, endpoint, self.wizard.profile.ca_bundle)
+        profile = self.wizard.profile
+        receipt = await self.wizard.backend.upload(
+            report,
+            endpoint,
+            ca_bundle=str(profile.ca_bundle) if profile.ca_bundle else None,
+            ingest_key=profile.ingest_key,
+            lang=self.lang,
+        )
         return receipt.reference
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -185,8 +199,8 @@ class SendScreen(WizardScreen):
     def _queue(self, error: str) -> None:
         """The upload failed: keep the consented report in the outbox so it is sent next time."""
         try:
-            path = self.wizard.backend.queue(self.outgoing(consent=True))
-        except OSError as exc:
+            path = self.wizard.backend.queue(self.outgoing(consent=True), self.lang)
+        except (VpndiagError, OSError) as exc:
             self._set_status(self.t("queue_failed", error=error, queue_error=str(exc)))
             self.query_one("#send", Button).disabled = False
             return

@@ -121,50 +121,31 @@ async def wait_for(pilot: object, predicate: Callable[[], bool], limit_s: float 
         await pilot.pause(0.02)
 
 
-def upload_parts(outbox_dir: Path) -> dict[str, object]:
-    """The real redact / upload / outbox / export of diag.upload, with the outbox in a test directory."""
-    try:
-        from diag.upload.client import upload_report
-        from diag.upload.export import export_report
-        from diag.upload.outbox import Outbox
-        from diag.upload.redact import redact
-    except ImportError:  # INTERIM until the upload branch lands
-        return _interim(outbox_dir)
+FIXED_KEY = bytes(32)  # redaction pseudonyms are HMACs; a fixed key keeps snapshots stable
 
-    async def upload(report: Report, endpoint: str, ca_bundle: Path | None) -> object:
-        return await upload_report(report, endpoint, timeout=5)
+
+def upload_parts(outbox_dir: Path) -> dict[str, object]:
+    """The real redact / upload / outbox / export of diag.upload: outbox in a test folder, short retry waits."""
+    from diag.upload.client import RetryPolicy, upload_report
+    from diag.upload.export import export_report
+    from diag.upload.outbox import Outbox
+    from diag.upload.redact import redact
+
+    async def upload(
+        report: Report, endpoint: str, *, ca_bundle: str | None, ingest_key: str | None, lang: Lang
+    ) -> object:
+        quick = RetryPolicy(attempts=2, initial_wait=0.05, max_wait=0.1, jitter=0)
+        return await upload_report(
+            report, endpoint, ca_bundle=ca_bundle, ingest_key=ingest_key, lang=lang, retry=quick, timeout=5
+        )
+
+    def redact_fixed(report: Report, *, keep_public_ip: bool, keep: frozenset[str], key: bytes) -> Report:
+        return redact(report, keep_public_ip=keep_public_ip, keep=keep, key=key, include_local_names=False)
 
     return {
-        "redact": lambda report, keep: redact(report, keep_public_ip=keep),
+        "redact": redact_fixed,
         "upload": upload,
-        "queue": Outbox(outbox_dir).add,
-        "export": export_report,
+        "queue": lambda report, lang: Outbox(outbox_dir, lang=lang).add(report),
+        "export": lambda report, fmt, lang: export_report(report, fmt, lang=lang),
+        "redaction_key": lambda: FIXED_KEY,
     }
-
-
-def _interim(outbox_dir: Path) -> dict[str, object]:
-    import httpx
-
-    from reports.errors import VpndiagError
-
-    def redact(report: Report, keep: bool) -> Report:
-        return report.model_copy(update={"privacy": Privacy(redacted=True, redaction_counts={"ipv4": 2})})
-
-    async def upload(report: Report, endpoint: str, ca_bundle: Path | None) -> object:
-        try:
-            async with httpx.AsyncClient(timeout=5) as client:
-                r = await client.post(endpoint + "/api/v1/reports", content=report.model_dump_json())
-        except httpx.HTTPError as exc:
-            raise VpndiagError(f"connection failed: {exc}") from None
-        return type("R", (), {"reference": r.json()["reference"]})()
-
-    def queue(report: Report) -> Path:
-        outbox_dir.mkdir(parents=True, exist_ok=True)
-        p = outbox_dir / f"{report.report_id}.json"
-        p.write_text(report.model_dump_json())
-        return p
-
-    def export(report: Report, fmt: str) -> str:
-        return report.model_dump_json() if fmt == "json" else "<!DOCTYPE html>" + report.model_dump_json()
-
-    return {"redact": redact, "upload": upload, "queue": queue, "export": export}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 from collections.abc import Iterator
@@ -27,7 +28,10 @@ def ingest_server() -> Iterator[Ingest]:
             if self.path != "/api/v1/reports":
                 self.send_error(404)
                 return
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            raw = self.rfile.read(int(self.headers["Content-Length"]))
+            if self.headers.get("Content-Encoding") == "gzip":
+                raw = gzip.decompress(raw)
+            body = json.loads(raw)
             ingest.received.append(body)
             answer = json.dumps({"report_id": body["report_id"], "reference": REFERENCE}).encode()
             self.send_response(201)

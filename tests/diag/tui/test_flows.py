@@ -117,7 +117,7 @@ async def test_save_writes_report_file(blackhole_runner: RecordedRunner, tmp_pat
         await pilot.pause()
         screen.query_one("#save", Button).press()
         await wait_for(pilot, lambda: "Saved to" in static_text(screen.query_one("#status", Static)))
-    saved = tmp_path / f"vpndiag-{example('blackhole').report_id.hex[:8]}.{fmt}"
+    saved = tmp_path / f"vpndiag-{example('blackhole').report_id}.{fmt}"
     text = saved.read_text(encoding="utf-8")
     if fmt == "json":
         report = Report.model_validate(json.loads(text))
