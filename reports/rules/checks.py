@@ -1,0 +1,126 @@
+"""Findings about the run itself: checks that needed administrator rights, checks that failed or ran out of time.
+
+They tell the customer and support what is missing from the report and how to get it, so an absent measurement is
+never mistaken for a healthy one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from reports.i18n import Catalog
+from reports.model import Severity
+from reports.rules import steps
+from reports.rules._model import RANK_ADVICE, Msg, Observation, Remedy, Step
+from reports.rules.facts import Facts
+
+# Linux ping sockets for every group (man 7 icmp, net.ipv4.ping_group_range): lets the probes run without root.
+PING_GROUP_COMMAND = 'sudo sysctl -w net.ipv4.ping_group_range="0 2147483647"'
+
+MESSAGES = Catalog(
+    "rules.checks",
+    {
+        "en": {
+            "insufficient_privileges.title": "Some checks need administrator rights",
+            "insufficient_privileges.detail": "These checks could not run without administrator rights, so their "
+            "results are missing from this report: {checks}.",
+            "checks_incomplete.title": "Some checks did not finish",
+            "checks_incomplete.detail": "These checks failed or ran out of time, so their results are missing "
+            "from this report: {checks}.",
+            "fix.run_as_admin.title": "Run the check again with administrator rights",
+            "fix.retry_checks.title": "Run the check again",
+        },
+        "ja": {
+            "insufficient_privileges.title": "一部のチェックには管理者権限が必要です",
+            "insufficient_privileges.detail": "次のチェックは管理者権限がないと実行できないため、"
+            "このレポートには結果が含まれていません: {checks}。",
+            "checks_incomplete.title": "一部のチェックが完了しませんでした",
+            "checks_incomplete.detail": "次のチェックは失敗したか時間切れになったため、"
+            "このレポートには結果が含まれていません: {checks}。",
+            "fix.run_as_admin.title": "管理者権限でもう一度チェックする",
+            "fix.retry_checks.title": "もう一度チェックする",
+        },
+    },
+)
+
+
+def _msg(key: str, **fields: object) -> Msg:
+    return Msg(MESSAGES, key, fields)
+
+
+def _names(facts: Facts, statuses: tuple[str, ...]) -> list[str]:
+    return [c.name for c in facts.report.checks if c.status in statuses]
+
+
+def observe(facts: Facts) -> list[Observation]:
+    found: list[Observation] = []
+    unprivileged = _names(facts, ("needs_privileges",))
+    if unprivileged:
+        checks = ", ".join(unprivileged)
+        path_mtu_missing = any(name.startswith("pmtu") for name in unprivileged)
+        found.append(
+            Observation(
+                id="insufficient_privileges",
+                severity=Severity.warning if path_mtu_missing else Severity.info,
+                confidence=1.0,
+                evidence={
+                    "checks": checks,
+                    "privileged": facts.report.system.privileged,
+                    "reasons": "; ".join(
+                        f"{c.name}: {c.reason}" for c in facts.report.checks if c.name in unprivileged and c.reason
+                    ),
+                },
+                title=_msg("insufficient_privileges.title"),
+                detail=_msg("insufficient_privileges.detail", checks=checks),
+            )
+        )
+    incomplete = _names(facts, ("failed", "timeout"))
+    if incomplete:
+        checks = ", ".join(incomplete)
+        found.append(
+            Observation(
+                id="checks_incomplete",
+                severity=Severity.info,
+                confidence=1.0,
+                evidence={
+                    "checks": checks,
+                    "statuses": ", ".join(f"{c.name}={c.status}" for c in facts.report.checks if c.name in incomplete),
+                },
+                title=_msg("checks_incomplete.title"),
+                detail=_msg("checks_incomplete.detail", checks=checks),
+            )
+        )
+    return found
+
+
+def remedies(facts: Facts, found: Mapping[str, Observation]) -> list[Remedy]:
+    out: list[Remedy] = []
+    if "insufficient_privileges" in found:
+        admin: list[Step] = []
+        for platform in facts.platforms:
+            if platform == "windows":
+                admin.append(Step("windows", steps.say("run_as_admin_windows"), "vpndiag run"))
+            else:
+                admin.append(Step(platform, steps.say("run_as_admin_posix"), "sudo vpndiag run"))
+            if platform == "linux":
+                admin.append(Step("linux", steps.say("linux_ping_group"), PING_GROUP_COMMAND))
+        out.append(
+            Remedy(
+                id="run_as_admin",
+                finding_ids=("insufficient_privileges",),
+                title=_msg("fix.run_as_admin.title"),
+                steps=tuple(admin),
+                rank=RANK_ADVICE,
+            )
+        )
+    if "checks_incomplete" in found:
+        out.append(
+            Remedy(
+                id="retry_checks",
+                finding_ids=("checks_incomplete",),
+                title=_msg("fix.retry_checks.title"),
+                steps=(Step("any", steps.say("retry_checks")),),
+                rank=RANK_ADVICE,
+            )
+        )
+    return out
