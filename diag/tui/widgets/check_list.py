@@ -21,6 +21,7 @@ STATUS_GLYPHS = {
     "timeout": ("!", "bold yellow"),
 }
 FINISHED = frozenset({"ok", "failed", "skipped", "needs_privileges", "timeout"})
+EXPLAINED = frozenset({"failed", "skipped", "needs_privileges", "timeout"})
 
 
 def check_label(check: str, lang: Lang) -> str:
@@ -55,7 +56,8 @@ class CheckList(Static):
     def set_status(self, check: str, status: str, detail: str | None) -> None:
         row = self.rows.setdefault(check, CheckRow(check))
         row.status = status
-        row.detail = detail or (row.detail if status == "running" else None)
+        # diag.run's details repeat the label for "running" and "ok"; the others say why, in plain words.
+        row.detail = detail if status in EXPLAINED else None
         self.update(self.render_rows())
 
     @property

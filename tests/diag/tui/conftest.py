@@ -14,25 +14,19 @@ from pathlib import Path
 import pytest
 
 from diag.profile import Profile
+from diag.run import Progress
 from diag.tui.app import VpndiagApp
 from diag.tui.backend import Backend, ProgressEvent, WizardOptions
 from reports.i18n import Lang
 from reports.load import load_report
-from reports.model import Privacy, Probe, Report
+from reports.model import Privacy, Report
+from reports.rules import apply_rules
 from tests.conftest import EXAMPLES
-
-
-@dataclass(frozen=True)
-class RecordedProgress:
-    check: str
-    status: str
-    detail: str | None = None
-    probe: Probe | None = None
 
 
 @dataclass
 class RecordedRunner:
-    """Replays `report`'s checks and probes; with `hold_after` probes sent, waits until released (or cancelled)."""
+    """Replays `report`'s checks and probes as diag.run.Progress events; with `hold_after` probes sent, waits until released (or cancelled)."""
 
     report: Report
     hold_after: int | None = None
@@ -52,27 +46,27 @@ class RecordedRunner:
     async def _replay(self, options: WizardOptions, on_progress: Callable[[ProgressEvent], None]) -> Report:
         sent = 0
         for name in ("adapters", "routes"):
-            on_progress(RecordedProgress(name, "running"))
+            on_progress(Progress(name, "running"))
             await asyncio.sleep(0)
-            on_progress(RecordedProgress(name, "ok"))
+            on_progress(Progress(name, "ok"))
         for path in self.report.paths:
             check = f"pmtu:{path.target}"
-            on_progress(RecordedProgress(check, "running"))
+            on_progress(Progress(check, "running"))
             for probe in path.probes:
                 if self.hold_after is not None and sent == self.hold_after:
                     await self.release.wait()
-                on_progress(RecordedProgress(check, "running", probe=probe))
+                on_progress(Progress(check, "running", probe=probe))
                 sent += 1
                 await asyncio.sleep(0)
-            on_progress(RecordedProgress(check, "ok" if path.pmtu else "failed", path.pmtu_reason or None))
+            on_progress(Progress(check, "ok" if path.pmtu else "failed", path.pmtu_reason or None))
         for status in self.report.checks:
             if status.name not in ("adapters", "routes", "pmtu"):
-                on_progress(RecordedProgress(status.name, status.status, status.reason))
+                on_progress(Progress(status.name, status.status, status.reason))
         for name in ("tcp", "overhead"):
-            on_progress(RecordedProgress(name, "ok"))
+            on_progress(Progress(name, "ok"))
         self.finished = True
-        # A fresh run: nothing consented or redacted yet.
-        return self.report.model_copy(update={"lang": options.lang, "privacy": Privacy()})
+        # A fresh run: nothing consented or redacted yet; findings and fixes from the real rules, in the chosen language.
+        return apply_rules(self.report.model_copy(update={"privacy": Privacy()}), options.lang)
 
 
 def example(name: str) -> Report:
