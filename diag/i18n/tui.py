@@ -204,7 +204,7 @@ TUI = Catalog(
             "key_send": "送信",
             "key_save": "保存",
             "key_details": "詳細",
-            "key_again": "再チェック",
+            "key_again": "再確認",
             "send_heading": "{provider} にレポートを送る",
             "send_intro": "送信される内容は下に表示されているものがすべてです。アドレスや名前は仮の値に置き換えています。",
             "redactions": "送信前に隠した項目: {counts}",

@@ -26,7 +26,7 @@ class VpndiagApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="key_quit", priority=True),
         Binding("f2", "toggle_language", "日本語", id="key_language"),
-        Binding("f3", "toggle_theme", "Dark/light", id="key_theme"),
+        Binding("f3", "toggle_theme", "Dark/light", id="key_theme", show=False),
     ]
 
     def __init__(

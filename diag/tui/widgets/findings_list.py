@@ -32,7 +32,7 @@ def render_findings(findings: Iterable[Finding], lang: Lang) -> Text:
         )
         text.append(finding.title, style="bold")
         text.append("\n")
-        text.append(f"  {finding.detail}")
+        text.append(finding.detail)
     return text
 
 
