@@ -25,6 +25,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("upload", "send a report to support (redacted), or the ones waiting in the outbox"),
     ("export", "write a report as one HTML file, Markdown or JSON, for reading offline"),
     ("tui", "the interactive wizard (also what `vpndiag` alone opens)"),
+    ("serve", "run the support server: report uploads, staff API and web UI"),
+    ("staff", "manage the support server's staff accounts"),
 )
 
 
