@@ -13,6 +13,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--vpn-server", metavar="HOST", help="the VPN server (default: from the profile or detected)")
     parser.add_argument("--protocol", metavar="NAME", help="VPN protocol, e.g. wireguard, openvpn-udp, ikev2")
     parser.add_argument("--probe-server", metavar="HOST:PORT", help="UDP probe responder (default: the profile's)")
+    parser.add_argument("--mss-server", metavar="HOST:PORT", help="MSS reflector (default: the profile's)")
     parser.add_argument("--profile", type=Path, metavar="PATH", help="provider profile (default: VPNDIAG_PROFILE)")
     parser.add_argument("--lang", choices=["en", "ja"], help="language (default: the profile's, then the system's)")
 
@@ -29,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
         vpn_server=args.vpn_server,
         protocol=args.protocol,
         probe_server=args.probe_server,
+        mss_server=args.mss_server,
         lang=lang,
     )
     from diag.tui.app import VpndiagApp

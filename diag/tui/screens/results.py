@@ -18,6 +18,7 @@ from diag.tui.widgets.probe_chart import ProbeChart
 from diag.tui.widgets.title_bar import TitleBar
 from reports.i18n import Lang
 from reports.model import FixStep, PathResult, Report
+from reports.rules import apply_rules
 
 ROLE_ORDER = {"underlay": 0, "tunnel": 1, "target": 2}
 
@@ -100,6 +101,10 @@ class ResultsScreen(WizardScreen):
 
     def save_state(self) -> None:
         self.details_open = not self.query_one("#details", Collapsible).collapsed
+        # Findings and fixes are sentences in the report's language: diagnose again in the new one (pure, instant).
+        if self.report.lang != self.lang:
+            self.report = apply_rules(self.report, self.lang)
+            self.wizard.report = self.report
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "send":

@@ -27,6 +27,7 @@ def default_path(directory: Path, report: Report, fmt: ExportFormat) -> Path:
 
 class SaveScreen(WizardScreen):
     CSS_PATH = "save.tcss"
+    AUTO_FOCUS = "#save"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back", id="key_back")]
 
     def __init__(self, report: Report) -> None:

@@ -63,6 +63,7 @@ def redaction_summary(counts: dict[str, int], lang: Lang) -> str:
 
 class SendScreen(WizardScreen):
     CSS_PATH = "send.tcss"
+    AUTO_FOCUS = "#consent"  # Space agrees, Tab then Enter sends: the keys support can dictate on the phone
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back", id="key_back")]
 
     def __init__(self, report: Report) -> None:

@@ -202,3 +202,22 @@ async def test_send_without_endpoint_points_to_save(blackhole_runner: RecordedRu
         assert "save it to a file" in static_text(app.screen.query_one("#status", Static))
         assert app.screen.query_one("#consent", Checkbox).disabled
         assert app.screen.query_one("#send", Button).disabled
+
+
+async def test_language_switch_on_results_rediagnoses_in_that_language(
+    blackhole_runner: RecordedRunner, tmp_path: Path
+) -> None:
+    app = make_app(blackhole_runner, **upload_parts(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        screen = app.screen
+        assert isinstance(screen, ResultsScreen)
+        english = {finding.id: finding.title for finding in screen.report.findings}
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: "バイト" in static_text(screen.query_one("#headline", Static)))
+        japanese = {finding.id: finding.title for finding in screen.report.findings}
+        assert screen.report.lang == "ja"
+        assert japanese.keys() == english.keys()
+        assert all(japanese[key] != english[key] for key in english)
+        assert japanese["pmtud_blackhole"] in static_text(screen.query_one("FindingsList", Static))
