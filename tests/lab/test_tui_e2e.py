@@ -155,10 +155,13 @@ def test_wizard_whole_flow_in_the_lab(make_lab: MakeLab, tmux: Tmux, tmp_path: P
     home = tmp_path / "home"
     home.mkdir()
     env = f"HOME={home} VPNDIAG_DATA_DIR={tmp_path / 'data'} LANG=C.UTF-8 TERM=xterm-256color"
-    command = f"ip netns exec {lab.client_ns} env {env} {shlex.quote(sys.executable)} -m diag tui --profile {profile} --lang en"
+    # -u COLUMNS -u LINES: the size must come from the pane, not from variables tmux passed on from the test run.
+    command = f"ip netns exec {lab.client_ns} env -u COLUMNS -u LINES {env} {shlex.quote(sys.executable)} -m diag tui --profile {profile} --lang en"
     tmux.start(command)
 
-    _keep("welcome-en", tmux.wait_for("Start the check"))
+    welcome = tmux.wait_for("Start the check")
+    _keep("welcome-en", welcome)
+    assert "Lab VPN connection check".center(COLUMNS).rstrip() in welcome.splitlines(), "the app must fill the pane"
     tmux.keys("Enter")
     results_en = tmux.wait_for("What to do")
     _keep("results-en", results_en)
