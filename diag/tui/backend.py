@@ -6,6 +6,7 @@ default, `real_backend()`, binds diag.run and diag.upload, imported only when fi
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -50,7 +51,16 @@ class WizardOptions:
     lang: Lang = "en"
 
 
+@dataclass(frozen=True)
+class DetectedVpn:
+    """A VPN adapter that is up on this machine, and the protocol it looks like (None when unknown)."""
+
+    adapter: str
+    protocol: str | None
+
+
 RunChecks = Callable[[WizardOptions, Callable[[ProgressEvent], None]], Awaitable[Report]]
+DetectVpn = Callable[[], Awaitable[DetectedVpn | None]]
 Queue = Callable[[Report, Lang], Path]  # keep in the outbox; raises VpndiagError when it cannot
 Export = Callable[[Report, ExportFormat, Lang], str]
 
@@ -83,6 +93,18 @@ async def _run_checks(options: WizardOptions, on_progress: Callable[[ProgressEve
     return await run_checks(run_options, on_progress)
 
 
+async def _detect_vpn() -> DetectedVpn | None:
+    """Local only (adapters and VPN programs), nothing goes on the network: safe before the customer presses Start."""
+    from diag.checks.adapters import collect_adapters, detect_vpn_protocol, running_vpn_processes
+
+    adapters = await asyncio.to_thread(collect_adapters)
+    up = [adapter for adapter in adapters if adapter.is_vpn and adapter.is_up]
+    if not up:
+        return None
+    processes = await asyncio.to_thread(running_vpn_processes)
+    return DetectedVpn(adapter=up[0].name, protocol=detect_vpn_protocol(adapters, processes))
+
+
 def _redact(report: Report, *, keep_public_ip: bool, keep: frozenset[str], key: bytes) -> Report:
     from diag.upload.redact import redact
 
@@ -112,6 +134,7 @@ def _export(report: Report, fmt: ExportFormat, lang: Lang) -> str:
 @dataclass(frozen=True)
 class Backend:
     run_checks: RunChecks = _run_checks
+    detect_vpn: DetectVpn = _detect_vpn
     redact: Redact = _redact
     upload: Upload = _upload
     queue: Queue = _queue

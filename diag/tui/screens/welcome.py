@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
 
-from diag.tui.backend import WizardOptions
+from diag.tui.backend import DetectedVpn, WizardOptions
 from diag.tui.screens.base import WizardScreen
 from diag.tui.widgets.title_bar import TitleBar
 
@@ -45,6 +47,8 @@ class WelcomeScreen(WizardScreen):
         self.typed_server: str = options.vpn_server if options.vpn_server and options.vpn_server not in known else ""
         default_protocol = servers[int(self.server_choice)].protocol if self.server_choice != DETECT else None
         self.protocol: str = options.protocol or default_protocol or DETECT
+        self.detected: DetectedVpn | None = None
+        self.detection_done = False
 
     def compose(self) -> ComposeResult:
         servers = self.wizard.profile.vpn_servers
@@ -75,8 +79,39 @@ class WelcomeScreen(WizardScreen):
             with Horizontal(classes="row"):
                 yield Label(self.t("protocol_label"), classes="label")
                 yield Select(protocols, value=self.protocol, allow_blank=False, compact=True, id="protocol")
+            yield Static(self._detected_text(), id="detected")
             yield Button(self.t("start"), id="start", variant="success")
         yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if not self.detection_done and not self.workers:
+            self.detect()
+
+    @work(exclusive=True, exit_on_error=False, group="detect")
+    async def detect(self) -> DetectedVpn | None:
+        return await self.wizard.backend.detect_vpn()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "detect" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        # A detection that failed is the same to the customer as none found: the checks say more.
+        self.detected = event.worker.result if event.state is WorkerState.SUCCESS else None
+        self.detection_done = True
+        if self.detected and self.detected.protocol and self.protocol == DETECT:
+            self.protocol = self.detected.protocol
+            self.query_one("#protocol", Select).value = self.protocol
+        self.query_one("#detected", Static).update(self._detected_text())
+
+    def _detected_text(self) -> str:
+        if not self.detection_done:
+            return self.t("detect_running")
+        if self.detected is None:
+            return self.t("detect_none")
+        if self.detected.protocol is None:
+            return self.t("detect_found_unknown", adapter=self.detected.adapter)
+        name = dict((value, label) for label, value in PROTOCOLS).get(self.detected.protocol, self.detected.protocol)
+        return self.t("detect_found", protocol=name, adapter=self.detected.adapter)
 
     def save_state(self) -> None:
         self.server_choice = str(self.query_one("#server", Select).value)

@@ -7,7 +7,7 @@ report (schema/examples) as progress events, in the order a real run sends them,
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +16,7 @@ import pytest
 from diag.profile import Profile
 from diag.run import Progress
 from diag.tui.app import VpndiagApp
-from diag.tui.backend import Backend, ProgressEvent, WizardOptions
+from diag.tui.backend import Backend, DetectedVpn, ProgressEvent, WizardOptions
 from reports.i18n import Lang
 from reports.load import load_report
 from reports.model import Privacy, Report
@@ -69,6 +69,17 @@ class RecordedRunner:
         return apply_rules(self.report.model_copy(update={"privacy": Privacy()}), options.lang)
 
 
+# What adapter detection found on the machine of the recorded report (schema/examples/blackhole.json).
+RECORDED_VPN = DetectedVpn(adapter="WireGuard Tunnel", protocol="wireguard")
+
+
+def recorded_detection(found: DetectedVpn | None) -> Callable[[], Awaitable[DetectedVpn | None]]:
+    async def detect() -> DetectedVpn | None:
+        return found
+
+    return detect
+
+
 def example(name: str) -> Report:
     return load_report(EXAMPLES / f"{name}.json")
 
@@ -91,7 +102,7 @@ def make_app(
     save_dir: Path | None = None,
     **backend: object,
 ) -> VpndiagApp:
-    parts: dict[str, object] = {"run_checks": runner, **backend}
+    parts: dict[str, object] = {"run_checks": runner, "detect_vpn": recorded_detection(RECORDED_VPN), **backend}
     if save_dir is not None:
         parts["save_dir"] = save_dir
     return VpndiagApp(profile=profile or lab_profile(), backend=Backend(**parts), lang=lang)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button, Checkbox, Input, RadioButton, Static
 
+from diag.tui.backend import DetectedVpn, real_backend
 from diag.tui.screens.checks import ChecksScreen
 from diag.tui.screens.results import ResultsScreen
 from diag.tui.screens.save import SaveScreen
@@ -18,7 +19,15 @@ from diag.tui.widgets.reference_code import ReferenceCode
 from reports.errors import VpndiagError
 from reports.model import Report
 
-from .conftest import RecordedRunner, example, lab_profile, make_app, upload_parts, wait_for
+from .conftest import (
+    RecordedRunner,
+    example,
+    lab_profile,
+    make_app,
+    recorded_detection,
+    upload_parts,
+    wait_for,
+)
 from .ingest import REFERENCE, ingest_server
 
 
@@ -182,7 +191,7 @@ async def test_language_switch_on_welcome_runs_in_japanese(blackhole_runner: Rec
     app = make_app(blackhole_runner, **upload_parts(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen))
-        await pilot.click("#lang-ja")
+        app.screen.query_one("#lang-ja", Button).press()
         await pilot.pause()
         assert app.title == "Example VPN 接続チェック"
         assert "チェックを開始" in str(app.screen.query_one("#start", Button).label)
@@ -221,3 +230,53 @@ async def test_language_switch_on_results_rediagnoses_in_that_language(
         assert japanese.keys() == english.keys()
         assert all(japanese[key] != english[key] for key in english)
         assert japanese["pmtud_blackhole"] in static_text(screen.query_one("FindingsList", Static))
+
+
+async def test_welcome_takes_the_protocol_of_the_running_vpn(blackhole_runner: RecordedRunner, tmp_path: Path) -> None:
+    app = make_app(
+        blackhole_runner,
+        profile=lab_profile(vpn_servers=[]),
+        detect_vpn=recorded_detection(DetectedVpn(adapter="utun3", protocol="ikev2")),
+        **upload_parts(tmp_path),
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        screen = app.screen
+        assert isinstance(screen, WelcomeScreen)
+        await wait_for(pilot, lambda: screen.detection_done)
+        assert "IKEv2 on the adapter utun3" in static_text(screen.query_one("#detected", Static))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+    options = blackhole_runner.seen_options[0]
+    assert options.protocol == "ikev2"
+    assert options.vpn_server is None
+
+
+async def test_real_detection_on_this_machine_finishes(blackhole_runner: RecordedRunner, tmp_path: Path) -> None:
+    # The shipped detection (adapters and processes of this machine, nothing on the network).
+    app = make_app(blackhole_runner, detect_vpn=real_backend().detect_vpn, **upload_parts(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        screen = app.screen
+        assert isinstance(screen, WelcomeScreen)
+        await wait_for(pilot, lambda: screen.detection_done, limit_s=30)
+        shown = static_text(screen.query_one("#detected", Static))
+        assert shown.startswith(("Running VPN found", "A VPN adapter is up", "No running VPN found"))
+
+
+async def test_theme_toggle_and_palette_commands(blackhole_runner: RecordedRunner, tmp_path: Path) -> None:
+    app = make_app(blackhole_runner, **upload_parts(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        assert app.theme == "textual-dark"
+        await pilot.press("f3")
+        assert app.theme == "textual-light"
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Switch language" in titles
+        assert "Switch between dark and light" in titles
+
+
+def test_no_color_is_honoured(blackhole_runner: RecordedRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(blackhole_runner)
+    assert app.no_color

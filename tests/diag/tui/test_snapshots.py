@@ -36,6 +36,9 @@ async def _to_results(pilot: Pilot[None]) -> None:
 
 async def _welcome(pilot: Pilot[None]) -> None:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, WelcomeScreen))
+    screen = pilot.app.screen
+    assert isinstance(screen, WelcomeScreen)
+    await wait_for(pilot, lambda: screen.detection_done)
 
 
 async def _checks(pilot: Pilot[None]) -> None:
