@@ -34,6 +34,10 @@ class WizardScreen(Screen[None]):
         self.save_state()
         translate_bindings(self, self.lang)
         self.refresh(recompose=True)
+        self.call_after_refresh(self.after_recompose)
 
     def save_state(self) -> None:
         """Copy what the person typed or chose out of the widgets before they are rebuilt."""
+
+    def after_recompose(self) -> None:
+        """Put back what the rebuilt widgets do not take from the screen's state."""

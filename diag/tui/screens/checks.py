@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from diag.tui.backend import ProgressEvent, WizardOptions
 from diag.tui.screens.base import WizardScreen
-from diag.tui.widgets.check_list import FINISHED, CheckList, CheckRow
+from diag.tui.widgets.check_list import FINISHED, CheckList, CheckRow, check_label
 from diag.tui.widgets.probe_chart import ProbeChart
 from diag.tui.widgets.title_bar import TitleBar
 from reports.errors import VpndiagError
@@ -49,7 +49,9 @@ class ChecksScreen(WizardScreen):
         super().__init__()
         self.options = options
         self.rows: dict[str, CheckRow] = {name: CheckRow(name) for name in expected_checks(options)}
-        self.probes: list[Probe] = []
+        self.searches: dict[str, list[Probe]] = {}  # probes by check ("pmtu:<target>"), in arrival order
+        self.chart_check: str | None = None
+        self.probes: list[Probe] = []  # what the chart shows: a copy of one search
         self.message: str | None = None
         self.report: Report | None = None
 
@@ -62,7 +64,10 @@ class ChecksScreen(WizardScreen):
             check_list = CheckList(self.lang, id="check-list")
             check_list.rows = self.rows
             yield check_list
-            yield ProbeChart(self.lang, self.probes, max_rows=CHART_ROWS, id="chart")
+            chart = ProbeChart(self.lang, self.probes, max_rows=CHART_ROWS, id="chart")
+            if self.chart_check:
+                chart.border_title = check_label(self.chart_check, self.lang)
+            yield chart
             yield Static(self.message or "", id="message")
         yield Footer()
 
@@ -71,6 +76,9 @@ class ChecksScreen(WizardScreen):
         self._update_progress()
         if self.report is None and not self.workers:
             self.run_checks()
+
+    def after_recompose(self) -> None:
+        self._update_progress()
 
     @work(exclusive=True, exit_on_error=False, group="checks")
     async def run_checks(self) -> Report:
@@ -85,16 +93,26 @@ class ChecksScreen(WizardScreen):
         check_list = self.query_one(CheckList)
         check_list.set_status(event.check, event.status, event.detail)
         if event.probe is not None:
-            if event.check.startswith("pmtu") and self._new_search(event.check):
-                self.probes.clear()
-            self.query_one(ProbeChart).add_probe(event.probe)
+            self.searches.setdefault(event.check, []).append(event.probe)
+        self._show_search()
         self._update_progress()
 
-    def _new_search(self, check: str) -> bool:
-        """A probe from a different path than the chart shows starts a new chart."""
-        current = getattr(self, "_chart_check", None)
-        self._chart_check = check
-        return current is not None and current != check
+    def _show_search(self) -> None:
+        """Paths are probed at the same time: the chart follows one search until it ends, then a running one."""
+        current = self.rows.get(self.chart_check or "")
+        if current is not None and current.status == "running":
+            chosen: str | None = current.check
+        else:
+            running = [check for check in self.searches if check in self.rows and self.rows[check].status == "running"]
+            chosen = running[0] if running else self.chart_check or next(iter(self.searches), None)
+        if chosen is None:
+            return
+        chart = self.query_one(ProbeChart)
+        if chosen != self.chart_check:
+            self.chart_check = chosen
+            chart.border_title = check_label(chosen, self.lang)
+        self.probes[:] = self.searches[chosen]
+        chart.refresh(layout=True)
 
     def _update_progress(self) -> None:
         progress = self.query_one("#progress", ProgressBar)

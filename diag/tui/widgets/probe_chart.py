@@ -46,7 +46,8 @@ class ProbeChart(Widget):
     def __init__(self, lang: Lang, probes: Iterable[Probe] = (), *, max_rows: int | None = None, **kwargs: str) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.lang = lang
-        self.probes: list[Probe] = list(probes)
+        # A list is kept, not copied: the checks screen owns it, so a rebuilt chart (language switch) shows the same.
+        self.probes: list[Probe] = probes if isinstance(probes, list) else list(probes)
         self.max_rows = max_rows
 
     def add_probe(self, probe: Probe) -> None:
@@ -54,7 +55,7 @@ class ProbeChart(Widget):
         self.refresh(layout=True)
 
     def reset(self) -> None:
-        self.probes = []
+        self.probes.clear()
         self.refresh(layout=True)
 
     def summary(self) -> str:

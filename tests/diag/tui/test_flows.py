@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, Checkbox, Input, RadioButton, Static
+from textual.widgets import Button, Checkbox, Collapsible, Input, ProgressBar, RadioButton, Static
 
-from diag.tui.backend import DetectedVpn, real_backend
+from diag.run import Progress
+from diag.tui.backend import DetectedVpn, ProgressEvent, WizardOptions, real_backend
 from diag.tui.screens.checks import ChecksScreen
 from diag.tui.screens.results import ResultsScreen
 from diag.tui.screens.save import SaveScreen
 from diag.tui.screens.send import SendScreen
 from diag.tui.screens.welcome import WelcomeScreen
+from diag.tui.widgets.command_block import CommandBlock
 from diag.tui.widgets.probe_chart import ProbeChart
 from diag.tui.widgets.reference_code import ReferenceCode
 from reports.errors import VpndiagError
@@ -280,3 +284,79 @@ def test_no_color_is_honoured(blackhole_runner: RecordedRunner, monkeypatch: pyt
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app(blackhole_runner)
     assert app.no_color
+
+
+async def test_copy_button_puts_the_command_on_the_clipboard(blackhole_runner: RecordedRunner, tmp_path: Path) -> None:
+    app = make_app(blackhole_runner, **upload_parts(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        block = app.screen.query_one(CommandBlock)
+        block.query_one(Button).press()
+        await wait_for(pilot, lambda: app.clipboard == block.command)
+        assert "1340" in app.clipboard
+
+
+async def test_details_show_every_probe_on_demand(blackhole_runner: RecordedRunner, tmp_path: Path) -> None:
+    app = make_app(blackhole_runner, **upload_parts(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        details = app.screen.query_one("#details", Collapsible)
+        assert details.collapsed
+        await pilot.press("d")
+        await wait_for(pilot, lambda: not details.collapsed)
+        chart = details.query_one(ProbeChart)
+        assert len(chart.probes) == len(example("blackhole").paths[0].probes)
+        assert chart.summary() == "Between 1400 bytes (got through) and 1401 bytes (lost)."
+
+
+async def test_language_switch_during_the_run_keeps_its_progress(tmp_path: Path) -> None:
+    runner = RecordedRunner(example("blackhole"), hold_after=5)
+    app = make_app(runner, **upload_parts(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChecksScreen))
+        screen = app.screen
+        await wait_for(pilot, lambda: len(screen.query_one(ProbeChart).probes) == 5)
+        await pilot.press("f2")
+        await wait_for(
+            pilot, lambda: "ネットワークアダプター — 完了" in str(screen.query_one("#check-list", Static).render())
+        )
+        assert len(screen.query_one(ProbeChart).probes) == 5
+        assert screen.query_one(ProgressBar).progress == 2
+        runner.release.set()
+        await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        assert "1400 バイト" in static_text(app.screen.query_one("#headline", Static))
+
+
+async def test_chart_follows_one_search_while_paths_are_probed_together(tmp_path: Path) -> None:
+    report = example("blackhole")
+    probes = report.paths[0].probes
+
+    class Interleaving(RecordedRunner):
+        async def _replay(self, options: WizardOptions, on_progress: Callable[[ProgressEvent], None]) -> Report:
+            for index in range(4):  # diag.run probes the paths concurrently: their probes arrive interleaved
+                on_progress(Progress("pmtu:203.0.113.10", "running", probe=probes[index]))
+                on_progress(Progress("pmtu:10.8.0.1", "running", probe=probes[-1 - index]))
+            await self.release.wait()
+            on_progress(Progress("pmtu:203.0.113.10", "ok"))
+            on_progress(Progress("pmtu:10.8.0.1", "running", probe=probes[5]))
+            await asyncio.Event().wait()  # until cancelled
+            raise AssertionError("not reached")
+
+    runner = Interleaving(report)
+    app = make_app(runner, **upload_parts(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChecksScreen))
+        screen = app.screen
+        chart = screen.query_one(ProbeChart)
+        await wait_for(pilot, lambda: len(chart.probes) == 4)
+        assert chart.probes == probes[:4]
+        assert "203.0.113.10" in str(chart.border_title)
+        runner.release.set()
+        await wait_for(pilot, lambda: "10.8.0.1" in str(chart.border_title))
+        assert chart.probes == [*probes[-1:-5:-1], probes[5]]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: runner.cancelled)
