@@ -154,3 +154,14 @@ def upload_parts(outbox_dir: Path) -> dict[str, object]:
         "export": lambda report, fmt, lang: export_report(report, fmt, lang=lang),
         "redaction_key": lambda: FIXED_KEY,
     }
+
+
+async def on_screen(pilot: object, screen_type: type) -> None:
+    """Wait until `screen_type` is the current screen and its widgets are mounted (a pushed screen composes later)."""
+    from textual.pilot import Pilot
+    from textual.widgets import Footer
+
+    assert isinstance(pilot, Pilot)
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, screen_type) and bool(app.screen.query(Footer)))
+    await pilot.pause()

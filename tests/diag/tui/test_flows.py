@@ -28,6 +28,7 @@ from .conftest import (
     example,
     lab_profile,
     make_app,
+    on_screen,
     recorded_detection,
     upload_parts,
     wait_for,
@@ -42,9 +43,9 @@ def static_text(widget: Static) -> str:
 async def test_welcome_to_results_shows_path_mtu_and_fix(blackhole_runner: RecordedRunner, tmp_path: Path) -> None:
     app = make_app(blackhole_runner, **upload_parts(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        await on_screen(pilot, WelcomeScreen)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await on_screen(pilot, ResultsScreen)
         headline = static_text(app.screen.query_one("#headline", Static))
         assert "1400 bytes" in headline
         commands = [block.command for block in app.screen.query("CommandBlock")]
@@ -61,9 +62,9 @@ async def test_send_after_consent_shows_reference_code(blackhole_runner: Recorde
         app = make_app(blackhole_runner, profile=profile, **upload_parts(tmp_path))
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+            await on_screen(pilot, ResultsScreen)
             await pilot.press("s")
-            await wait_for(pilot, lambda: isinstance(app.screen, SendScreen))
+            await on_screen(pilot, SendScreen)
             screen = app.screen
             assert screen.query_one("#send", Button).disabled, "sending must wait for consent"
             screen.query_one("#ticket", Input).value = "A-20418"
@@ -86,9 +87,9 @@ async def test_nothing_is_sent_without_consent(blackhole_runner: RecordedRunner,
         app = make_app(blackhole_runner, profile=lab_profile(endpoint=ingest.url), **upload_parts(tmp_path))
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.press("enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+            await on_screen(pilot, ResultsScreen)
             await pilot.press("s")
-            await wait_for(pilot, lambda: isinstance(app.screen, SendScreen))
+            await on_screen(pilot, SendScreen)
             app.screen.action_send()
             await pilot.pause(0.2)
             assert "Tick the box" in static_text(app.screen.query_one("#status", Static))
@@ -102,9 +103,9 @@ async def test_upload_failure_queues_report_in_outbox(blackhole_runner: Recorded
     app = make_app(blackhole_runner, profile=profile, **upload_parts(outbox))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await on_screen(pilot, ResultsScreen)
         await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, SendScreen))
+        await on_screen(pilot, SendScreen)
         screen = app.screen
         screen.query_one("#consent", Checkbox).value = True
         await pilot.pause()
@@ -122,9 +123,9 @@ async def test_save_writes_report_file(blackhole_runner: RecordedRunner, tmp_pat
     app = make_app(blackhole_runner, save_dir=tmp_path, **upload_parts(tmp_path / "outbox"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await on_screen(pilot, ResultsScreen)
         await pilot.press("w")
-        await wait_for(pilot, lambda: isinstance(app.screen, SaveScreen))
+        await on_screen(pilot, SaveScreen)
         screen = app.screen
         screen.query_one(f"#format-{fmt}", RadioButton).value = True
         await pilot.pause()
@@ -144,9 +145,9 @@ async def test_save_to_missing_folder_says_what_to_do(blackhole_runner: Recorded
     app = make_app(blackhole_runner, save_dir=tmp_path / "no" / "such" / "dir", **upload_parts(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await on_screen(pilot, ResultsScreen)
         await pilot.press("w")
-        await wait_for(pilot, lambda: isinstance(app.screen, SaveScreen))
+        await on_screen(pilot, SaveScreen)
         app.screen.query_one("#save", Button).press()
         await wait_for(pilot, lambda: "another folder" in static_text(app.screen.query_one("#status", Static)))
 
@@ -156,7 +157,7 @@ async def test_escape_cancels_running_checks(tmp_path: Path) -> None:
     app = make_app(runner, **upload_parts(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChecksScreen))
+        await on_screen(pilot, ChecksScreen)
         chart = app.screen.query_one(ProbeChart)
         await wait_for(pilot, lambda: len(chart.probes) == 4)
         await pilot.press("escape")
@@ -170,13 +171,13 @@ async def test_probe_chart_narrows_while_checks_run(tmp_path: Path) -> None:
     app = make_app(runner, **upload_parts(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChecksScreen))
+        await on_screen(pilot, ChecksScreen)
         chart = app.screen.query_one(ProbeChart)
         await wait_for(pilot, lambda: len(chart.probes) == 9)
         # The recorded search so far: 1400 came back; 1480, 1450, 1425, 1412, 1406 were lost.
         assert chart.summary() == "Between 1400 bytes (got through) and 1406 bytes (lost)."
         runner.release.set()
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await on_screen(pilot, ResultsScreen)
 
 
 async def test_failed_run_says_why_and_stays(tmp_path: Path) -> None:
@@ -194,13 +195,13 @@ async def test_failed_run_says_why_and_stays(tmp_path: Path) -> None:
 async def test_language_switch_on_welcome_runs_in_japanese(blackhole_runner: RecordedRunner, tmp_path: Path) -> None:
     app = make_app(blackhole_runner, **upload_parts(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        await on_screen(pilot, WelcomeScreen)
         app.screen.query_one("#lang-ja", Button).press()
         await pilot.pause()
         assert app.title == "Example VPN 接続チェック"
         assert "チェックを開始" in str(app.screen.query_one("#start", Button).label)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await on_screen(pilot, ResultsScreen)
         assert "1400 バイト" in static_text(app.screen.query_one("#headline", Static))
     assert blackhole_runner.seen_options[0].lang == "ja"
 
@@ -209,9 +210,9 @@ async def test_send_without_endpoint_points_to_save(blackhole_runner: RecordedRu
     app = make_app(blackhole_runner, **upload_parts(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await on_screen(pilot, ResultsScreen)
         await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, SendScreen))
+        await on_screen(pilot, SendScreen)
         assert "save it to a file" in static_text(app.screen.query_one("#status", Static))
         assert app.screen.query_one("#consent", Checkbox).disabled
         assert app.screen.query_one("#send", Button).disabled
@@ -223,7 +224,7 @@ async def test_language_switch_on_results_rediagnoses_in_that_language(
     app = make_app(blackhole_runner, **upload_parts(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await on_screen(pilot, ResultsScreen)
         screen = app.screen
         assert isinstance(screen, ResultsScreen)
         english = {finding.id: finding.title for finding in screen.report.findings}
@@ -244,13 +245,13 @@ async def test_welcome_takes_the_protocol_of_the_running_vpn(blackhole_runner: R
         **upload_parts(tmp_path),
     )
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        await on_screen(pilot, WelcomeScreen)
         screen = app.screen
         assert isinstance(screen, WelcomeScreen)
         await wait_for(pilot, lambda: screen.detection_done)
         assert "IKEv2 on the adapter utun3" in static_text(screen.query_one("#detected", Static))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await on_screen(pilot, ResultsScreen)
     options = blackhole_runner.seen_options[0]
     assert options.protocol == "ikev2"
     assert options.vpn_server is None
@@ -260,7 +261,7 @@ async def test_real_detection_on_this_machine_finishes(blackhole_runner: Recorde
     # The shipped detection (adapters and processes of this machine, nothing on the network).
     app = make_app(blackhole_runner, detect_vpn=real_backend().detect_vpn, **upload_parts(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        await on_screen(pilot, WelcomeScreen)
         screen = app.screen
         assert isinstance(screen, WelcomeScreen)
         await wait_for(pilot, lambda: screen.detection_done, limit_s=30)
@@ -271,7 +272,7 @@ async def test_real_detection_on_this_machine_finishes(blackhole_runner: Recorde
 async def test_theme_toggle_and_palette_commands(blackhole_runner: RecordedRunner, tmp_path: Path) -> None:
     app = make_app(blackhole_runner, **upload_parts(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        await on_screen(pilot, WelcomeScreen)
         assert app.theme == "textual-dark"
         await pilot.press("f3")
         assert app.theme == "textual-light"
@@ -290,7 +291,7 @@ async def test_copy_button_puts_the_command_on_the_clipboard(blackhole_runner: R
     app = make_app(blackhole_runner, **upload_parts(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await on_screen(pilot, ResultsScreen)
         block = app.screen.query_one(CommandBlock)
         block.query_one(Button).press()
         await wait_for(pilot, lambda: app.clipboard == block.command)
@@ -301,7 +302,7 @@ async def test_details_show_every_probe_on_demand(blackhole_runner: RecordedRunn
     app = make_app(blackhole_runner, **upload_parts(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await on_screen(pilot, ResultsScreen)
         details = app.screen.query_one("#details", Collapsible)
         assert details.collapsed
         await pilot.press("d")
@@ -316,7 +317,7 @@ async def test_language_switch_during_the_run_keeps_its_progress(tmp_path: Path)
     app = make_app(runner, **upload_parts(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChecksScreen))
+        await on_screen(pilot, ChecksScreen)
         screen = app.screen
         await wait_for(pilot, lambda: len(screen.query_one(ProbeChart).probes) == 5)
         await pilot.press("f2")
@@ -326,7 +327,7 @@ async def test_language_switch_during_the_run_keeps_its_progress(tmp_path: Path)
         assert len(screen.query_one(ProbeChart).probes) == 5
         assert screen.query_one(ProgressBar).progress == 2
         runner.release.set()
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await on_screen(pilot, ResultsScreen)
         assert "1400 バイト" in static_text(app.screen.query_one("#headline", Static))
 
 
@@ -349,7 +350,7 @@ async def test_chart_follows_one_search_while_paths_are_probed_together(tmp_path
     app = make_app(runner, **upload_parts(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChecksScreen))
+        await on_screen(pilot, ChecksScreen)
         screen = app.screen
         chart = screen.query_one(ProbeChart)
         await wait_for(pilot, lambda: len(chart.probes) == 4)

@@ -19,7 +19,7 @@ from diag.tui.screens.send import SendScreen
 from diag.tui.screens.welcome import WelcomeScreen
 from diag.tui.widgets.probe_chart import ProbeChart
 
-from .conftest import RecordedRunner, example, lab_profile, make_app, upload_parts, wait_for
+from .conftest import RecordedRunner, example, lab_profile, make_app, on_screen, upload_parts, wait_for
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 LANGS = ["en", "ja"]
@@ -29,22 +29,22 @@ PAUSED_AT_PROBE = 7
 
 
 async def _to_results(pilot: Pilot[None]) -> None:
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, WelcomeScreen))
+    await on_screen(pilot, WelcomeScreen)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen))
+    await on_screen(pilot, ResultsScreen)
 
 
 async def _welcome(pilot: Pilot[None]) -> None:
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, WelcomeScreen))
+    await on_screen(pilot, WelcomeScreen)
     screen = pilot.app.screen
     assert isinstance(screen, WelcomeScreen)
     await wait_for(pilot, lambda: screen.detection_done)
 
 
 async def _checks(pilot: Pilot[None]) -> None:
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, WelcomeScreen))
+    await on_screen(pilot, WelcomeScreen)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChecksScreen))
+    await on_screen(pilot, ChecksScreen)
     chart = pilot.app.screen.query_one(ProbeChart)
     await wait_for(pilot, lambda: len(chart.probes) == PAUSED_AT_PROBE)
 
@@ -52,13 +52,13 @@ async def _checks(pilot: Pilot[None]) -> None:
 async def _send(pilot: Pilot[None]) -> None:
     await _to_results(pilot)
     await pilot.press("s")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SendScreen))
+    await on_screen(pilot, SendScreen)
 
 
 async def _save(pilot: Pilot[None]) -> None:
     await _to_results(pilot)
     await pilot.press("w")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SaveScreen))
+    await on_screen(pilot, SaveScreen)
 
 
 SCREENS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
