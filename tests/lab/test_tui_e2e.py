@@ -21,6 +21,7 @@ import pytest
 
 from tests.conftest import ROOT, require_root
 from tests.lab.conftest import MakeLab
+from tests.lab.labctl import Lab
 
 pytestmark = pytest.mark.lab
 
@@ -108,11 +109,11 @@ def tmux() -> Iterator[Tmux]:
         session.kill()
 
 
-def _wait_healthy(lab: object, url: str) -> None:
+def _wait_healthy(lab: Lab, url: str) -> None:
     deadline = time.monotonic() + 30
     probe = f"import urllib.request; urllib.request.urlopen({url!r}, timeout=2).read()"
     while time.monotonic() < deadline:
-        result = lab.client_run([sys.executable, "-c", probe], timeout=10)  # type: ignore[attr-defined]
+        result = lab.client_run([sys.executable, "-c", probe], timeout=10)
         if result.returncode == 0:
             return
         time.sleep(0.3)
@@ -125,25 +126,14 @@ def _keep(name: str, screen: str) -> None:
         (CAPTURES / f"{name}.txt").write_text(screen, encoding="utf-8")
 
 
-def test_wizard_whole_flow_in_the_lab(make_lab: MakeLab, tmux: Tmux, tmp_path: Path) -> None:
-    require_root("tmux end-to-end test of the wizard", ("tmux", "ip"))
-    lab = make_lab("open", 1400)
+def _serve_and_open(lab: Lab, tmux: Tmux, tmp_path: Path) -> tuple[Path, Path, subprocess.Popen[bytes]]:
+    """`vpndiag serve` in the server namespace; the wizard in the client namespace, in tmux.
+
+    -> (the server's database, the wizard's HOME, the server process)."""
     endpoint = f"http://{lab.server_v4}:{SERVER_PORT}"
     db = tmp_path / "server.db"
-    lab.start_in_server(
-        [
-            sys.executable,
-            "-m",
-            "diag",
-            "serve",
-            "--http",
-            f"{lab.server_v4}:{SERVER_PORT}",
-            "--db",
-            f"sqlite:///{db}",
-            "--rate-limit",
-            "0",
-        ]
-    )
+    serve = ["serve", "--http", f"{lab.server_v4}:{SERVER_PORT}", "--db", f"sqlite:///{db}", "--rate-limit", "0"]
+    server = lab.start_in_server([sys.executable, "-m", "diag", *serve])
     _wait_healthy(lab, f"{endpoint}/healthz")
 
     profile = tmp_path / "profile.toml"
@@ -156,8 +146,15 @@ def test_wizard_whole_flow_in_the_lab(make_lab: MakeLab, tmux: Tmux, tmp_path: P
     home.mkdir()
     env = f"HOME={home} VPNDIAG_DATA_DIR={tmp_path / 'data'} LANG=C.UTF-8 TERM=xterm-256color"
     # -u COLUMNS -u LINES: the size must come from the pane, not from variables tmux passed on from the test run.
-    command = f"ip netns exec {lab.client_ns} env -u COLUMNS -u LINES {env} {shlex.quote(sys.executable)} -m diag tui --profile {profile} --lang en"
-    tmux.start(command)
+    wizard = f"{shlex.quote(sys.executable)} -m diag tui --profile {profile} --lang en"
+    tmux.start(f"ip netns exec {lab.client_ns} env -u COLUMNS -u LINES {env} {wizard}")
+    return db, home, server
+
+
+def test_wizard_whole_flow_in_the_lab(make_lab: MakeLab, tmux: Tmux, tmp_path: Path) -> None:
+    require_root("tmux end-to-end test of the wizard", ("tmux", "ip"))
+    lab = make_lab("open", 1400)
+    db, home, _server = _serve_and_open(lab, tmux, tmp_path)
 
     welcome = tmux.wait_for("Start the check")
     _keep("welcome-en", welcome)
@@ -203,3 +200,40 @@ def test_wizard_whole_flow_in_the_lab(make_lab: MakeLab, tmux: Tmux, tmp_path: P
 
     tmux.keys("C-q")
     tmux.wait_for("VPNDIAG-EXITED-0", timeout=15)
+
+
+def test_wizard_finds_the_black_hole_and_keeps_the_report_it_cannot_send(
+    make_lab: MakeLab, tmux: Tmux, tmp_path: Path
+) -> None:
+    """The customer's real problem: a 1400-byte path that drops frag-needed. Then support's server goes away before
+    the customer presses Send: the report must land in the outbox, and the screen must say so."""
+    require_root("tmux end-to-end test of the wizard", ("tmux", "ip"))
+    lab = make_lab("blackhole", 1400)
+    db, _home, server = _serve_and_open(lab, tmux, tmp_path)
+
+    tmux.wait_for("Start the check")
+    tmux.keys("Enter")
+    results_en = tmux.wait_for("What to do")
+    _keep("blackhole-results-en", results_en)
+    assert f"The largest packet that gets through to {lab.server_v4} is 1400 bytes." in results_en
+    assert "PMTUD black hole" in results_en
+    tmux.keys("F2")
+    _keep("blackhole-results-ja", tmux.wait_for("対処方法"))
+    tmux.keys("F2")
+    tmux.wait_for("What to do")
+
+    server.terminate()
+    server.wait(timeout=10)
+    tmux.keys("s")
+    tmux.wait_for("Send the report to Lab VPN")
+    tmux.keys("Space")
+    time.sleep(0.5)
+    tmux.keys("Tab")
+    tmux.keys("Enter")
+    # The client retries a refused connection a few times with backoff (diag.upload.client.RetryPolicy) first.
+    queued = tmux.wait_for("vpndiag upload --pending", timeout=120)
+    _keep("blackhole-queued-en", queued)
+    outbox = list((tmp_path / "data" / "outbox").glob("*.json"))
+    assert len(outbox) == 1
+    with sqlite3.connect(db) as connection:
+        assert list(connection.execute("SELECT reference FROM reports")) == []
