@@ -111,7 +111,7 @@ TUI = Catalog(
             "send_button": "Send",
             "sending": "Sending…",
             "sent": "Sent. Give this reference code to support:",
-            "queued": "The report could not be sent ({error}). It is kept in the outbox ({path}); "
+            "queued": "{error} The report is kept in the outbox ({path}); "
             "when you are online again, send it with: vpndiag upload --pending",
             "queue_failed": "The report could not be sent ({error}) and could not be kept in the outbox either "
             "({queue_error}). Please save it to a file instead.",
@@ -227,7 +227,7 @@ TUI = Catalog(
             "send_button": "送信",
             "sending": "送信中…",
             "sent": "送信しました。この参照コードをサポートにお伝えください:",
-            "queued": "レポートを送信できませんでした（{error}）。送信待ちフォルダー（{path}）に保存しました。"
+            "queued": "{error} レポートは送信待ちフォルダー（{path}）に保存しました。"
             "オンラインに戻ったら、次のコマンドで送信できます: vpndiag upload --pending",
             "queue_failed": "レポートを送信できず（{error}）、送信待ちフォルダーにも保存できませんでした"
             "（{queue_error}）。ファイルに保存してください。",

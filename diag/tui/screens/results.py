@@ -13,7 +13,7 @@ from diag.i18n.tui import TUI
 from diag.summary import render_text
 from diag.tui.screens.base import WizardScreen
 from diag.tui.widgets.command_block import CommandBlock
-from diag.tui.widgets.findings_list import FindingsList, by_severity
+from diag.tui.widgets.findings_list import SEVERITY_ORDER, FindingsList, by_severity
 from diag.tui.widgets.probe_chart import ProbeChart
 from diag.tui.widgets.title_bar import TitleBar
 from reports.i18n import Lang
@@ -45,10 +45,13 @@ def headline(report: Report, lang: Lang) -> str:
 
 
 def steps_for_os(report: Report) -> list[tuple[str, list[FixStep]]]:
-    """(fix title, steps for this machine's OS or any OS) for every fix that has such steps."""
+    """(fix title, steps for this machine's OS or any OS) for every fix that has such steps, the fixes for the most
+    serious findings first."""
     wanted = {report.system.os, "any"}
+    rank = {finding.id: SEVERITY_ORDER[finding.severity] for finding in report.findings}
+    ordered = sorted(report.fixes, key=lambda fix: min(rank.get(i, len(SEVERITY_ORDER)) for i in fix.finding_ids))
     fixes = []
-    for fix in report.fixes:
+    for fix in ordered:
         steps = [step for step in fix.steps if step.platform in wanted]
         if steps:
             fixes.append((fix.title, steps))
