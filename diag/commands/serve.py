@@ -57,9 +57,6 @@ def run(args: argparse.Namespace) -> int:
     server = uvicorn.Server(config)
     shown_host = f"[{host}]" if ":" in host else host
     safe_db = app.state.engine.url.render_as_string(hide_password=True)
-    print(
-        f"vpndiag serve: staff UI at http://{shown_host}:{port}/staff/ ; uploads to http://{shown_host}:{port}/api/v1/reports ; database {safe_db}",
-        flush=True,
-    )
+    print(f"vpndiag serve: staff UI at http://{shown_host}:{port}/staff/ ; uploads to http://{shown_host}:{port}/api/v1/reports ; database {safe_db}", flush=True)
     server.run()
     return 0

@@ -82,15 +82,7 @@ def test_invalid_report_is_422_with_field_errors(client: TestClient, app: FastAP
 
 
 def test_garbage_is_422_never_500(client: TestClient) -> None:
-    bodies = [
-        b"",
-        b"not json",
-        b"[]",
-        b"null",
-        b'{"report_id": 5}',
-        b"[" * 100_000,
-        "\udcff".encode("utf-8", "surrogatepass"),
-    ]
+    bodies = [b"", b"not json", b"[]", b"null", b'{"report_id": 5}', b"[" * 100_000, "\udcff".encode("utf-8", "surrogatepass")]
     for body in bodies:
         answer = client.post(URL, content=body, headers={"Content-Type": "application/json"})
         assert answer.status_code == 422, body[:20]

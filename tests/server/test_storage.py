@@ -104,9 +104,7 @@ def test_dashboard_counts_per_finding_per_day_and_mtu_histogram(app: FastAPI) ->
     store = _store_with(app)
     yesterday = datetime.now(UTC) - timedelta(days=1)
     with app.state.engine.begin() as connection:
-        connection.execute(
-            update(report_findings).where(report_findings.c.finding_id == "icmp_blocked").values(received_at=yesterday)
-        )
+        connection.execute(update(report_findings).where(report_findings.c.finding_id == "icmp_blocked").values(received_at=yesterday))
     board = store.dashboard(days=7)
     assert board.finding_counts["pmtud_blackhole"][-1] == 2
     assert board.finding_counts["icmp_blocked"][-2:] == [1, 0]

@@ -135,7 +135,5 @@ def test_list_filters_paging_and_dashboard(client: TestClient, staff_token: str)
 def test_logout_ends_the_session(client: TestClient, staff_token: str) -> None:
     log_in(client)
     page = client.get("/staff/reports")
-    assert (
-        client.post("/staff/logout", data={"csrf_token": _csrf(page.text)}, follow_redirects=False).status_code == 303
-    )
+    assert client.post("/staff/logout", data={"csrf_token": _csrf(page.text)}, follow_redirects=False).status_code == 303
     assert client.get("/staff/reports", follow_redirects=False).status_code == 303
