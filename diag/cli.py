@@ -20,12 +20,12 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("run", "check the connection and the VPN, explain what is wrong and what to do"),
     ("show", "print a saved report in readable form"),
     ("schema", "print the report's JSON Schema"),
-    ("pmtu", "measure the path MTU to a host, also through PMTUD black holes"),
     ("overhead", "what a VPN protocol adds to each packet; the tunnel MTU and MSS that fit a path MTU"),
     ("upload", "send a report to support (redacted), or the ones waiting in the outbox"),
     ("export", "write a report as one HTML file, Markdown or JSON, for reading offline"),
+    ("pmtu", "measure the path MTU to a host, also through PMTUD black holes"),
+    ("serve", "run the support server: report uploads, staff API and web UI, probe responders"),
     ("tui", "the interactive wizard (also what `vpndiag` alone opens)"),
-    ("serve", "run the support server: report uploads, staff API and web UI"),
     ("staff", "manage the support server's staff accounts"),
 )
 

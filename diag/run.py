@@ -140,7 +140,9 @@ class _Run:
 
     def check_label(self, check: str) -> str:
         kind, _, target = check.partition(":")
-        return self.say("check.pmtu", target=target) if kind == "pmtu" else self.say(f"check.{kind}")
+        if kind == "pmtu":
+            return self.say("check.pmtu", target=target) if target else self.say("check.pmtu_any")
+        return self.say(f"check.{kind}")
 
     def emit(self, check: str, status: Status, detail: str | None = None, probe: Probe | None = None) -> None:
         if self.on_progress is not None:
@@ -342,6 +344,8 @@ async def run_checks(options: RunOptions, on_progress: ProgressCallback | None =
         from diag.checks.mss import measure_mss as mss_check
 
         mss_result = await mss_check(options.mss_server, timeout=MSS_TIMEOUT_S)
+        if mss_result.local_mss is None and mss_result.server_seen_mss is None:
+            raise _Unmeasured(mss_result.reason or "-")
 
     async with asyncio.TaskGroup() as group:
         for index, plan in enumerate(plans):
@@ -355,7 +359,7 @@ async def run_checks(options: RunOptions, on_progress: ProgressCallback | None =
             )
         group.create_task(run.step("mss", measure_mss, MSS_TIMEOUT_S + 1.0))
     if not plans:
-        run.record("pmtu:-", "pmtu", _Outcome("skipped", run.say("reason.no_path_target"), 0.0))
+        run.record("pmtu", "pmtu", _Outcome("skipped", run.say("reason.no_path_target"), 0.0))
     measured = [p for p in paths if p is not None]
 
     underlay = next((p for p in measured if p.role == "underlay"), None)
@@ -401,45 +405,31 @@ async def _vpn_block(
     tunnel_adapter: Adapter | None,
     underlay: PathResult | None,
 ) -> Vpn | None:
-    protocol = options.protocol
-    if protocol is None and tunnel_adapter is not None:
-        from diag.checks.adapters import detect_vpn_protocol
-
-        protocol = detect_vpn_protocol(adapters)
-    if protocol is None:
-        if options.vpn_server is None and tunnel_adapter is None:
-            return None
-        run.record("overhead", "overhead", _Outcome("skipped", run.say("reason.no_protocol"), 0.0))
-        return Vpn(
-            server=options.vpn_server,
-            adapter=tunnel_adapter.name if tunnel_adapter else None,
-            tunnel_mtu=tunnel_adapter.mtu if tunnel_adapter else None,
-            underlay_pmtu=underlay.pmtu if underlay else None,
-        )
-    detected_by = "option --protocol" if options.protocol else "adapter and process"
-
-    async def overhead() -> Vpn:
-        from diag.checks.overhead import recommend
-
-        return recommend(
-            protocol,
-            underlay.pmtu if underlay else None,
-            underlay.family if underlay else 4,
-            tunnel_mtu=tunnel_adapter.mtu if tunnel_adapter else None,
-            server=options.vpn_server,
-            adapter=tunnel_adapter.name if tunnel_adapter else None,
-            detected_by=detected_by,
-            lang=run.lang,
-        )
-
-    vpn = await run.step("overhead", overhead, OVERHEAD_TIMEOUT_S)
-    if vpn is not None:
-        return vpn
-    # The overhead is unknown (e.g. a protocol the calculator does not know): keep what was observed.
-    return Vpn(
-        protocol=protocol,
+    """The `vpn` block from the checks' calculator; what was observed is kept when the overhead is unknown."""
+    observed = Vpn(
+        protocol=options.protocol,
         server=options.vpn_server,
         adapter=tunnel_adapter.name if tunnel_adapter else None,
         tunnel_mtu=tunnel_adapter.mtu if tunnel_adapter else None,
         underlay_pmtu=underlay.pmtu if underlay else None,
     )
+
+    async def overhead() -> Vpn:
+        from diag.checks.vpn import describe_vpn
+
+        vpn = describe_vpn(
+            adapters,
+            protocol=options.protocol,
+            vpn_server=options.vpn_server,
+            underlay_pmtu=underlay.pmtu if underlay else None,
+            outer_family=underlay.family if underlay else None,
+            lang=run.lang,
+        )
+        if vpn is None:
+            raise _Skip(run.say("reason.no_protocol"))
+        return vpn
+
+    if options.vpn_server is None and options.protocol is None and tunnel_adapter is None:
+        return None
+    vpn = await run.step("overhead", overhead, OVERHEAD_TIMEOUT_S)
+    return vpn if vpn is not None else observed

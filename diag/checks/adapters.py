@@ -8,6 +8,7 @@ per OS (`KIND_PATTERNS`) plus the VPN programs that are running (`VPN_PROCESSES`
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import itertools
 import json
@@ -15,6 +16,7 @@ import re
 import socket
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Literal
 
 from diag.checks._system import OsName, current_os, powershell, run_command
@@ -62,7 +64,9 @@ KIND_PATTERNS: tuple[KindPattern, ...] = (
     _p("linux", "driver", r"^(vti6?|xfrm|ipsec)$", K.ipsec),
     _p("linux", "driver", r"^ppp$", K.ppp),
     _p("linux", "driver", r"^tap$", K.openvpn_tap),
-    _p("linux", "driver", r"^(veth|bridge|bond|vlan|macvlan|ipvlan|ether)$", K.ethernet),
+    _p("linux", "driver", r"^wlan$", K.wifi),  # uevent DEVTYPE (net/wireless/core.c sets it for cfg80211 devices)
+    _p("linux", "driver", r"^wwan$", K.cellular),
+    _p("linux", "driver", r"^(veth|bridge|bond|vlan|macvlan|ipvlan)$", K.ethernet),
     _p("linux", "driver", r"^(gre|gretap|ip6gre|ipip|ip6tnl|sit|geneve|vxlan)$", K.other_tunnel),
     # Windows driver descriptions (Get-NetAdapter InterfaceDescription), vendors' adapters included
     _p("windows", "description", r"WireGuard Tunnel|NordLynx|Mullvad|Tailscale Tunnel|ProtonVPN Tun", K.wireguard),
@@ -104,6 +108,9 @@ KIND_PATTERNS: tuple[KindPattern, ...] = (
     _p("linux,other", "name", r"^(eth|en|em|veth|br|bond)\w*", K.ethernet),
     _p("windows", "name", r"^(Wi-?Fi|WLAN|ワイヤレス)", K.wifi),
     _p("windows", "name", r"^(Ethernet|イーサネット)", K.ethernet),
+    # Linux link types of devices without a link kind, when no name matched
+    _p("linux", "driver", r"^link:ether$", K.ethernet),
+    _p("linux", "driver", r"^link:ppp$", K.ppp),
 )
 
 
@@ -200,7 +207,8 @@ def parse_ip_link(text: str) -> list[LinkFacts]:
             # tun devices say tun (layer 3) or tap (Ethernet) in info_data.type
             driver = (info.get("info_data") or {}).get("type", "tun")
         elif driver is None and entry.get("link_type") in ("ether", "ppp"):
-            driver = entry["link_type"]
+            # no link kind (a physical NIC): the link type is the last resort, after the name patterns
+            driver = f"link:{entry['link_type']}"
         flags = entry.get("flags", [])
         links.append(
             LinkFacts(
@@ -212,6 +220,15 @@ def parse_ip_link(text: str) -> list[LinkFacts]:
             )
         )
     return links
+
+
+def parse_uevent(name: str, text: str) -> LinkFacts | None:
+    """Linux /sys/class/net/NAME/uevent: DEVTYPE=wlan (Wi-Fi) or wwan (cellular) when the driver says so."""
+    for line in text.splitlines():
+        key, _, value = line.partition("=")
+        if key == "DEVTYPE" and value in ("wlan", "wwan"):
+            return LinkFacts(name=name, driver=value)
+    return None
 
 
 def parse_get_netadapter(text: str) -> list[LinkFacts]:
@@ -468,6 +485,12 @@ def os_link_facts(os_name: OsName) -> tuple[list[LinkFacts], list[str]]:
             (lambda: run_command(["networksetup", "-listallhardwareports"]), parse_networksetup_ports),
             (lambda: run_command(["ifconfig"]), parse_ifconfig),
         ]
+    if os_name == "linux":
+        for uevent in sorted(Path("/sys/class/net").glob("*/uevent")):
+            with contextlib.suppress(OSError):
+                found = parse_uevent(uevent.parent.name, uevent.read_text())
+                if found is not None:
+                    facts.append(found)
     for command, parser in sources:
         output = command()
         if output.text is None:
@@ -480,15 +503,29 @@ def os_link_facts(os_name: OsName) -> tuple[list[LinkFacts], list[str]]:
     return facts, reasons
 
 
-def collect_adapters() -> list[Adapter]:
-    """Every interface of this machine, classified. Works unprivileged; what a tool could not say stays None."""
+@dataclass(frozen=True)
+class AdapterScan:
+    adapters: list[Adapter]
+    processes: list[VpnProcess]
+    reasons: list[str]
+    """What could not be read (a missing tool, a process list denied): for the check's status."""
+
+
+def scan_adapters() -> AdapterScan:
+    """The adapters, the VPN programs seen, and the reasons for anything that could not be read."""
     os_name = current_os()
-    facts, _reasons = os_link_facts(os_name)
+    facts, reasons = os_link_facts(os_name)
     try:
         processes = running_vpn_processes()
-    except Exception:  # psutil can fail on exotic systems (AccessDenied, no /proc): the names alone still classify
+    except Exception as exc:  # psutil can fail on exotic systems (no /proc): the names alone still classify
         processes = []
-    return build_adapters(_psutil_view(), facts, os_name, processes)
+        reasons.append(f"running programs could not be listed ({exc})")
+    return AdapterScan(build_adapters(_psutil_view(), facts, os_name, processes), processes, reasons)
+
+
+def collect_adapters() -> list[Adapter]:
+    """Every interface of this machine, classified. Works unprivileged; what a tool could not say stays None."""
+    return scan_adapters().adapters
 
 
 # protocol of the active tunnel, by adapter kind; the order is the preference when several are up

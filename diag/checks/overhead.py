@@ -58,7 +58,8 @@ UDP = Part("UDP header", 8, "RFC 768")
 # 10 bytes padded to 12 (RFC 7323 §3).
 TCP_PARTS = (Part("TCP header", 20, "RFC 9293 §3.1"), Part("TCP timestamps option", 12, "RFC 7323 §3"))
 NAT_T = Part("NAT-T UDP header (port 4500)", 8, "RFC 3948 §2.1")
-PPPOE = Part("PPPoE + PPP header (underlay)", 8, "RFC 2516 §7")
+# PPPoE header 6 + PPP protocol 2: MTU 1492 on Ethernet (RFC 2516 §4, §7)
+PPPOE = Part("PPPoE + PPP header (underlay)", 8, "RFC 2516 §4, §7")
 ETHERNET = Part("Ethernet header (tap)", 14, "IEEE 802.3; OpenVPN manual --dev tap")
 
 
@@ -271,14 +272,13 @@ def canonical_protocol(protocol: str) -> str:
     return name
 
 
-def _esp(cipher: str, family: Family, nat_t: bool, inner_extra: tuple[Part, ...], tunnel_mode: bool) -> Framing:
+def _esp(cipher: str, family: Family, nat_t: bool, inner_extra: tuple[Part, ...] = ()) -> Framing:
     name = ESP_ALIASES.get(cipher, cipher)
     if name not in ESP_CIPHERS:
         raise OverheadError(f"The IPsec cipher {cipher!r} is not known here. Use one of: {', '.join(ESP_CIPHERS)}.")
     iv, align, icv = ESP_CIPHERS[name]
     # Tunnel mode adds a new outer IP header; transport mode (L2TP/IPsec) keeps the original one, which the L2TP
     # packet needs anyway, so either way there is one outer IP header (RFC 4303 §3.1.1, §3.1.2).
-    del tunnel_mode
     headers = (_ip(family), *((NAT_T,) if nat_t else ()), ESP_HEADER, *iv)
     return Framing(headers=headers, inside=(*inner_extra, ESP_TRAILER), align=align, tag=(icv,))
 
@@ -354,7 +354,7 @@ def _framing(protocol: str, family: Family, cipher: str, transport: str, nat_t: 
     if protocol in ("openvpn-udp", "openvpn-tcp"):
         return _openvpn(cipher, family, transport, tap)
     if protocol in ("ipsec", "ikev2"):
-        return _esp(cipher, family, nat_t, (), tunnel_mode=True)
+        return _esp(cipher, family, nat_t)
     if protocol == "l2tp":
         l2tp = (
             UDP,
@@ -362,7 +362,7 @@ def _framing(protocol: str, family: Family, cipher: str, transport: str, nat_t: 
             Part("L2TP data header (worst case)", 14, "RFC 2661 §3.1"),
             *PPP,
         )
-        return _esp(cipher, family, nat_t, l2tp, tunnel_mode=False)
+        return _esp(cipher, family, nat_t, l2tp)
     if protocol == "pptp":
         return Framing(
             headers=(
@@ -371,8 +371,8 @@ def _framing(protocol: str, family: Family, cipher: str, transport: str, nat_t: 
                 Part("Enhanced GRE header (with sequence and ack)", 16, "RFC 2637 §4.1"),
                 *PPP,
                 # MPPE: 2-byte header after PPP protocol 0x00FD; the inner PPP protocol is encrypted with the data.
-                Part("MPPE header", 2, "RFC 3078 §3"),
-                Part("inner PPP protocol (encrypted)", 2, "RFC 3078 §3; RFC 1661 §2"),
+                Part("MPPE header", 2, "RFC 3078"),
+                Part("inner PPP protocol (encrypted)", 2, "RFC 3078; RFC 1661 §2"),
             ),
         )
     if protocol == "sstp":
@@ -383,8 +383,8 @@ def _framing(protocol: str, family: Family, cipher: str, transport: str, nat_t: 
                 *TCP_PARTS,
                 *record,
             ),
-            # SSTP data packet header: version 1, reserved/C 1, length 2 (MS-SSTP §2.2.3), then the PPP frame.
-            inside=(*inside, Part("SSTP header", 4, "MS-SSTP §2.2.3"), *PPP),
+            # SSTP data packet header: version 1, reserved/C 1, length 2 (MS-SSTP §2.2, data packet), then the PPP frame.
+            inside=(*inside, Part("SSTP header", 4, "MS-SSTP §2.2"), *PPP),
             align=align,
             tag=tag,
         )
@@ -393,8 +393,12 @@ def _framing(protocol: str, family: Family, cipher: str, transport: str, nat_t: 
             record, align, inside, tag = _tls(TLS_CIPHERS, cipher)
             return Framing(
                 headers=(_ip(family), *TCP_PARTS, *record),
-                # CSTP packet header "STF" 1, length 2, type, 0 (openconnect cstp.c)
-                inside=(*inside, Part("CSTP header", 8, "openconnect cstp.c")),
+                # CSTP packet header: "STF" 0x01, length 2, type 1, 0 (openconnect cstp.c data_hdr;
+                # draft-mavrogiannopoulos-openconnect-03 §2.2)
+                inside=(
+                    *inside,
+                    Part("CSTP header", 8, "openconnect cstp.c; draft-mavrogiannopoulos-openconnect-03 §2.2"),
+                ),
                 align=align,
                 tag=tag,
             )
@@ -404,8 +408,8 @@ def _framing(protocol: str, family: Family, cipher: str, transport: str, nat_t: 
         record, align, inside, tag = DTLS_CIPHERS[name]
         return Framing(
             headers=(_ip(family), UDP, *record),
-            # one payload-type byte before each packet in DTLS (openconnect dtls.c, AC_PKT_DATA)
-            inside=(Part("DTLS payload type", 1, "openconnect dtls.c"), *inside),
+            # over DTLS only the CSTP header's type byte remains (draft-mavrogiannopoulos-openconnect-03 §2.2)
+            inside=(Part("DTLS payload type", 1, "draft-mavrogiannopoulos-openconnect-03 §2.2"), *inside),
             align=align,
             tag=tag,
         )
@@ -424,8 +428,8 @@ def tunnel_overhead(
 ) -> OverheadResult:
     """What `protocol` adds to each inner packet over an outer IPv4 or IPv6 path.
 
-    `transport` picks OpenVPN's or OpenConnect's TCP mode ("openvpn" with transport "tcp" is "openvpn-tcp");
-    protocols with one fixed transport ignore it. `nat_t` adds ESP-in-UDP (IPsec, IKEv2, L2TP). `pppoe` counts the
+    `transport` picks OpenVPN's or OpenConnect's TCP mode ("openvpn" with transport "tcp" is "openvpn-tcp") or
+    ESP in UDP for IPsec; None is the protocol's usual one, and one it cannot run over is an OverheadError. `nat_t` adds ESP-in-UDP (IPsec, IKEv2, L2TP). `pppoe` counts the
     8 bytes of a PPPoE underlay, for a path MTU given as the Ethernet 1500. `tap` adds OpenVPN's Ethernet header.
     """
     name = canonical_protocol(protocol)

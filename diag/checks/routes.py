@@ -231,7 +231,8 @@ def _lookup_macos(address: str | None) -> _Lookup:
         reasons.append(why or "no default route")
     server = None
     if address is not None:
-        out = run_command(["route", "-n", "get", address])
+        family_flag = ["-inet6"] if ":" in address else []
+        out = run_command(["route", "-n", "get", *family_flag, address])
         server, why = _json_or_reason(out.text, out.reason, parse_route_get_macos)
         if why:
             reasons.append(why)

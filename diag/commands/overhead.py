@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from diag.checks.overhead import plan, why_text
-    from diag.i18n.checks import CHECKS
+    from diag.i18n.checks import CHECKS, PARTS
     from reports.i18n import detect_lang
 
     lang = args.lang or detect_lang()
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     t = CHECKS.text
     lines = [t("heading", lang, protocol=o.display_name, family=o.outer_family, transport=o.transport, cipher=o.cipher)]
-    lines += [t("part_line", lang, size=p.size, name=p.name, source=p.source) for p in o.parts]
+    lines += [t("part_line", lang, size=p.size, name=PARTS.text(p.name, lang), source=p.source) for p in o.parts]
     if o.align > 1:
         key = "padding_capped_line" if o.pad_capped_at_tunnel_mtu else "padding_line"
         lines.append(t(key, lang, padding=o.align - 1, align=o.align))

@@ -7,6 +7,7 @@ profile names a support server; the report is then redacted first (see `vpndiag 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -124,6 +125,13 @@ def run(args: argparse.Namespace) -> int:
     report = asyncio.run(run_checks(options, _TerminalProgress()))
     if args.json == "-":
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+        sys.stdout.flush()
+        if args.upload:
+            # stdout carries only the report: the upload's messages (the reference code) go to stderr.
+            path = default_report_path(report)
+            _write(report, path)
+            with contextlib.redirect_stdout(sys.stderr):
+                return _upload(path, args, lang)
         return 0
     path = Path(args.json) if args.json else default_report_path(report)
     _write(report, path)
@@ -138,17 +146,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _upload(path: Path, args: argparse.Namespace, lang: Lang) -> int:
     """Send with exactly what `vpndiag upload FILE` does (redaction, outbox when offline)."""
-    import importlib
-
+    from diag.commands import upload as upload_command
     from diag.i18n.run import RUN
     from diag.profile import load_profile
 
     profile = load_profile(args.profile)
-    try:
-        upload_command = importlib.import_module("diag.commands.upload")
-    except ModuleNotFoundError:
-        upload_command = None
-    if profile.endpoint is None or upload_command is None:
+    if profile.endpoint is None:
         print(RUN.text("upload_not_configured", lang))
         return 0
     upload_args = argparse.Namespace(

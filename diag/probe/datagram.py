@@ -129,7 +129,7 @@ class DatagramProber(abc.ABC):
 
     def _send_one(self, sequence: int, size: int) -> None:
         try:
-            self._send(sequence, size)
+            self._send_clearing_stale_error(sequence, size)
         except BlockingIOError:
             pass  # the send buffer is full: the probe stays pending and counts as lost
         except OSError as exc:
@@ -137,14 +137,26 @@ class DatagramProber(abc.ABC):
                 # Bigger than the local interface allows (IP_PMTUDISC_PROBE ignores only the route cache).
                 self._read_everything()
                 local_mtu = path_mtu(self.sock, self.family)
-                self._resolve(
-                    sequence, Outcome.too_big, reported_mtu=local_mtu if local_mtu and local_mtu < size else None
-                )
+                mtu = local_mtu if local_mtu and local_mtu < size else None
+                self._resolve(sequence, Outcome.too_big, reported_mtu=mtu)
             elif exc.errno in _UNREACHABLE_ERRNOS:
                 self.unreachable_seen = True
                 self._resolve(sequence, Outcome.lost, unreachable=True)
             elif exc.errno != errno.ENOBUFS:
                 raise
+
+    def _send_clearing_stale_error(self, sequence: int, size: int) -> None:
+        """Linux hands a socket's pending error (set by the ICMP error about an earlier probe) to the next send
+        instead of sending it (sock_alloc_send_skb), so a fitting probe would seem refused. That hand-over clears
+        the error: one more try tells a stale error from a real one, which comes back every time."""
+        try:
+            self._send(sequence, size)
+        except BlockingIOError:
+            raise
+        except OSError as exc:
+            if exc.errno != errno.EMSGSIZE and exc.errno not in _UNREACHABLE_ERRNOS:
+                raise
+            self._send(sequence, size)
 
     def _resolve(
         self,

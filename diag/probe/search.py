@@ -242,8 +242,8 @@ class PmtuSearch:
     def _choose(self) -> list[int]:
         low = self.largest_ok if self.largest_ok is not None else self.floor - 1
         upper = self._upper()
-        if self.rounds == 0 and self.largest_ok is None:
-            return [size for size in self.ladder if size < self.smallest_too_big]
+        if self.rounds == 0 and not (self.oks or self.losses or self.too_big_seen):
+            return [size for size in self.ladder if low < size < self.smallest_too_big]
         # A router's report not yet tried: confirm it first (often the answer in one more round trip).
         if self.reported_mtu is not None and low < self.reported_mtu < upper and self.reported_mtu not in self.probed:
             return [self.reported_mtu, *self._spread(low, self.reported_mtu, self.per_round - 1)]

@@ -19,6 +19,8 @@ from reports.rules.facts import Facts, is_ip_address
 # MSS = MTU - 40 for IPv4 (IP 20 + TCP 20) and - 60 for IPv6 (RFC 879; RFC 9293 §3.7.1).
 IPV4_TCP_HEADERS = 40
 IPV6_TCP_HEADERS = 60
+# Every IPv4 link must carry 68 bytes (RFC 791); a recommendation below it means the figures are wrong.
+IPV4_MIN_MTU = 68
 
 MESSAGES = Catalog(
     "rules.tunnel",
@@ -116,6 +118,8 @@ def _tunnel_mtu_too_large(facts: Facts) -> Observation | None:
             return None
         recommended = facts.vpn.recommended_mtu if facts.vpn and facts.vpn.recommended_mtu else None
         recommended = recommended or facts.underlay_pmtu - facts.overhead
+        if recommended < IPV4_MIN_MTU:
+            return None  # figures no real path produces: nothing sensible to recommend
         confidence = 0.75 if underlay is not None and underlay.gave_up else 0.95
         if inner_pmtu is not None and inner_pmtu < facts.tunnel_mtu:
             confidence = 0.98  # large packets were also seen to vanish inside the tunnel

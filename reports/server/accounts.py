@@ -62,7 +62,9 @@ class Accounts:
             if staff_id is None:
                 try:
                     staff_id = connection.execute(
-                        insert(staff).values(name=name, password_hash=password_hash, created_at=now).returning(staff.c.id)
+                        insert(staff)
+                        .values(name=name, password_hash=password_hash, created_at=now)
+                        .returning(staff.c.id)
                     ).scalar_one()
                 except IntegrityError:
                     raise AccountError(f"The staff account {name!r} was created at the same time; run again.") from None

@@ -14,7 +14,9 @@ from reports.server.store import ReportRow, ReviewStatus, StoredReport
 
 class IngestAnswer(BaseModel):
     report_id: uuid.UUID
-    reference: str = Field(description="Short code the customer reads to support over the phone.", examples=["K7M2-QX9D"])
+    reference: str = Field(
+        description="Short code the customer reads to support over the phone.", examples=["K7M2-QX9D"]
+    )
 
 
 class Problem(BaseModel):
@@ -63,7 +65,8 @@ class ReportSummary(BaseModel):
 
 class ReportList(BaseModel):
     items: list[ReportSummary]
-    total: int
+    total: int = Field(description="Reports that match; a lower bound when total_exact is false.")
+    total_exact: bool = Field(description="False when more than 1,000 matched a filter and counting stopped there.")
     page: int
     per_page: int
 

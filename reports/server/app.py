@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reports.server import ingest, staff_api, web
 from reports.server.accounts import Accounts
+from reports.server.batching import IngestBatcher
 from reports.server.db import migrate, open_engine
 from reports.server.ratelimit import RateLimiter
 from reports.server.settings import ServerSettings
@@ -69,6 +70,7 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
     app.state.settings = settings
     app.state.engine = engine
     app.state.store = ReportStore(engine)
+    app.state.ingest_batcher = IngestBatcher(app.state.store)
     app.state.accounts = Accounts(engine)
     app.state.ingest_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
     app.include_router(ingest.router)

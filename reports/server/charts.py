@@ -115,7 +115,16 @@ def bar_chart(values: list[tuple[str, int]], width: int = 640, height: int = 180
     bars = []
     for n, (label, count) in enumerate(values):
         bar_height = 0.0 if peak == 0 else round(count / peak * (baseline - 14), 1)
-        bars.append(Bar(round(10 + n * slot + slot * 0.1, 1), round(baseline - bar_height, 1), round(slot * 0.8, 1), bar_height, label, count))
+        bars.append(
+            Bar(
+                round(10 + n * slot + slot * 0.1, 1),
+                round(baseline - bar_height, 1),
+                round(slot * 0.8, 1),
+                bar_height,
+                label,
+                count,
+            )
+        )
     return BarChart(width=width, height=height, baseline=baseline, bars=bars, peak=peak)
 
 
@@ -124,4 +133,6 @@ def pmtu_histogram_chart(buckets: list[tuple[int, int]], bucket_size: int) -> Ba
 
 
 def daily_chart(days: list[date], counts: list[int]) -> BarChart:
-    return bar_chart([(day.strftime("%m-%d"), count) for day, count in zip(days, counts, strict=True)], width=420, height=90)
+    return bar_chart(
+        [(day.strftime("%m-%d"), count) for day, count in zip(days, counts, strict=True)], width=420, height=90
+    )

@@ -64,7 +64,9 @@ def open_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except Exception as exc:
-        raise DatabaseError(f"The database URL {url!r} is not valid ({exc}). Use sqlite:///PATH or postgresql://...") from None
+        raise DatabaseError(
+            f"The database URL {url!r} is not valid ({exc}). Use sqlite:///PATH or postgresql://..."
+        ) from None
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":
@@ -91,4 +93,6 @@ def migrate(engine: Engine) -> None:
         if isinstance(exc, VpndiagError):
             raise
         safe_url = engine.url.render_as_string(hide_password=True)
-        raise DatabaseError(f"Could not open or migrate the database {safe_url}: {exc}. Check the URL and that the database server is running.") from exc
+        raise DatabaseError(
+            f"Could not open or migrate the database {safe_url}: {exc}. Check the URL and that the database server is running."
+        ) from exc

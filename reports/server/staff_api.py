@@ -80,6 +80,7 @@ async def list_reports(
     return ReportList(
         items=[ReportSummary.of(row) for row in result.rows],
         total=result.total,
+        total_exact=result.total_exact,
         page=result.page,
         per_page=result.per_page,
     )
@@ -115,9 +116,7 @@ async def get_report(request: Request, _staff: StaffMember, key: str) -> ReportD
 @router.patch("/reports/{key}", response_model=ReportDetail, summary="Update status, assignee or notes")
 async def update_report(request: Request, _staff: StaffMember, key: str, change: ReviewUpdate) -> ReportDetail:
     def apply() -> ReportDetail | None:
-        stored = _store(request).update_review(
-            key, status=change.status, assignee=change.assignee, notes=change.notes
-        )
+        stored = _store(request).update_review(key, status=change.status, assignee=change.assignee, notes=change.notes)
         return ReportDetail.of_stored(stored) if stored else None
 
     detail = await run_in_threadpool(apply)

@@ -8,13 +8,13 @@ from __future__ import annotations
 import contextlib
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Engine, Select, func, insert, select, update
+from sqlalchemy import Connection, Engine, Select, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from reports.model import Report
@@ -22,11 +22,14 @@ from reports.server.db import DatabaseError
 from reports.server.diagnosis import ServerDiagnosis
 from reports.server.reference import new_reference, normalize_reference
 from reports.server.summary import indexed_facts
-from reports.server.tables import report_findings, reports
+from reports.server.tables import report_bodies, report_findings, reports
 
 # A drawn reference that is already taken is drawn again; 30**8 codes make a second collision in a row unheard of.
 REFERENCE_ATTEMPTS = 5
 MAX_PAGE_SIZE = 200
+# Counting every match of a broad filter over 100,000s of reports costs more than the page itself; past this many a
+# filtered list says "1,000+" (the unfiltered list and the dashboard have exact counts).
+COUNT_LIMIT = 1_000
 PMTU_BUCKET = 20
 
 
@@ -94,10 +97,16 @@ class ReportPage:
     total: int
     page: int
     per_page: int
+    # False when more reports matched than were counted (COUNT_LIMIT): `total` is then a lower bound.
+    total_exact: bool = True
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages or not self.total_exact
 
 
 @dataclass(frozen=True)
@@ -149,65 +158,77 @@ class ReportStore:
         self._write_lock: contextlib.AbstractContextManager[Any] = (
             threading.Lock() if engine.dialect.name == "sqlite" else contextlib.nullcontext()
         )
-
-    def _insert_ignoring_duplicates(self) -> Any:
-        dialect = sqlite if self.engine.dialect.name == "sqlite" else postgresql
-        return dialect.insert(reports).on_conflict_do_nothing()
+        dialect = sqlite if engine.dialect.name == "sqlite" else postgresql
+        # Built once: the values come as parameters, so each upload skips SQLAlchemy's statement building.
+        self._insert_report = dialect.insert(reports).on_conflict_do_nothing().returning(reports.c.id)
 
     def ingest(self, report: Report, diagnosis: ServerDiagnosis | None) -> Ingested:
         """Store a report once; the same report_id again (a retry, even concurrent) answers with the first reference."""
+        return self.ingest_many([(report, diagnosis)])[0]
+
+    def ingest_many(self, batch: Sequence[tuple[Report, ServerDiagnosis | None]]) -> list[Ingested]:
+        """Store several reports in one transaction (one commit for all: the group commit of concurrent uploads).
+
+        Nothing is acknowledged before the commit; if it fails, it fails for every report in the batch.
+        """
+        now = utcnow()
+        with self._write_lock, self.engine.begin() as connection:
+            return [self._insert_one(connection, report, diagnosis, now) for report, diagnosis in batch]
+
+    def _insert_one(
+        self, connection: Connection, report: Report, diagnosis: ServerDiagnosis | None, now: datetime
+    ) -> Ingested:
         report_id = str(report.report_id)
         report_json = report.model_dump_json()
         diagnosis_json = diagnosis.model_dump_json() if diagnosis is not None else None
         for _ in range(REFERENCE_ATTEMPTS):
             reference = new_reference()
             facts = indexed_facts(report, diagnosis, reference)
-            now = utcnow()
-            statement = (
-                self._insert_ignoring_duplicates()
-                .values(
-                    report_id=report_id,
-                    reference=reference,
-                    received_at=now,
-                    created_at=report.created_at,
-                    updated_at=now,
-                    status=ReviewStatus.new.value,
-                    notes="",
-                    os=facts.os,
-                    protocol=facts.protocol,
-                    min_pmtu=facts.min_pmtu,
-                    lang=report.lang,
-                    finding_ids=f" {' '.join(facts.finding_ids)} ",
-                    search_text=facts.search_text,
-                    report_json=report_json,
-                    server_diagnosis_json=diagnosis_json,
+            row = {
+                "report_id": report_id,
+                "reference": reference,
+                "received_at": now,
+                "created_at": report.created_at,
+                "updated_at": now,
+                "status": ReviewStatus.new.value,
+                "assignee": None,
+                "notes": "",
+                "os": facts.os,
+                "protocol": facts.protocol,
+                "min_pmtu": facts.min_pmtu,
+                "lang": report.lang,
+                "finding_ids": f" {' '.join(facts.finding_ids)} ",
+                "search_text": facts.search_text,
+            }
+            pk = connection.execute(self._insert_report, row).scalar_one_or_none()
+            if pk is not None:
+                connection.execute(
+                    insert(report_bodies),
+                    {"report_pk": pk, "report_json": report_json, "server_diagnosis_json": diagnosis_json},
                 )
-                .returning(reports.c.id)
-            )
-            with self._write_lock, self.engine.begin() as connection:
-                pk = connection.execute(statement).scalar_one_or_none()
-                if pk is not None:
-                    if facts.finding_ids:
-                        connection.execute(
-                            insert(report_findings),
-                            [{"report_pk": pk, "finding_id": fid, "received_at": now} for fid in facts.finding_ids],
-                        )
-                    return Ingested(report.report_id, reference, created=True)
-                existing = connection.execute(
-                    select(reports.c.reference).where(reports.c.report_id == report_id)
-                ).scalar_one_or_none()
+                if facts.finding_ids:
+                    connection.execute(
+                        insert(report_findings),
+                        [{"report_pk": pk, "finding_id": fid, "received_at": now} for fid in facts.finding_ids],
+                    )
+                return Ingested(report.report_id, reference, created=True)
+            existing = connection.execute(
+                select(reports.c.reference).where(reports.c.report_id == report_id)
+            ).scalar_one_or_none()
             if existing is not None:
                 return Ingested(report.report_id, existing, created=False)
             # Nothing had this report_id: the reference was taken. Draw another.
         raise DatabaseError("Could not find a free reference code for the report; try the upload again.")
 
     def _filtered(self, query: Select[Any], where: ReportFilter) -> Select[Any]:
+        """The query narrowed by the filter; with a finding, driven by report_findings' (finding, time) index."""
         c = reports.c
+        if where.finding:
+            query = query.join(report_findings, report_findings.c.report_pk == c.id).where(
+                report_findings.c.finding_id == where.finding
+            )
         if where.status is not None:
             query = query.where(c.status == where.status.value)
-        if where.finding:
-            matching = select(report_findings.c.report_pk).where(report_findings.c.finding_id == where.finding)
-            query = query.where(c.id.in_(matching))
         if where.since is not None:
             query = query.where(c.received_at >= where.since)
         if where.until is not None:
@@ -224,23 +245,39 @@ class ReportStore:
             query = query.where(c.search_text.contains(where.text.strip().lower(), autoescape=True))
         return query
 
+    def _newest_first(self, query: Select[Any], where: ReportFilter) -> Select[Any]:
+        if where.finding:
+            return query.order_by(report_findings.c.received_at.desc(), report_findings.c.report_pk.desc())
+        return query.order_by(reports.c.received_at.desc(), reports.c.id.desc())
+
     def list_reports(self, where: ReportFilter, page: int = 1, per_page: int = 50) -> ReportPage:
+        """One page, newest first, and how many match (counted up to COUNT_LIMIT, past that "more than").
+
+        One pass finds the ids of the first COUNT_LIMIT + 1 matches in order: that count and the page's ids come
+        from the same scan, so a filter that must look at every report (a rare search word) looks only once.
+        """
         page = max(1, page)
         per_page = min(max(1, per_page), MAX_PAGE_SIZE)
-        rows_query = (
-            self._filtered(select(*_SUMMARY_COLUMNS), where)
-            .order_by(reports.c.received_at.desc(), reports.c.id.desc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-        count_query = self._filtered(select(func.count()).select_from(reports), where)
+        offset = (page - 1) * per_page
+        window = self._newest_first(self._filtered(select(reports.c.id), where), where).limit(COUNT_LIMIT + 1)
         with self.engine.connect() as connection:
-            total = connection.execute(count_query).scalar_one()
-            rows = [_row(values) for values in connection.execute(rows_query)]
-        return ReportPage(rows=rows, total=total, page=page, per_page=per_page)
+            ids = list(connection.execute(window).scalars())
+            if offset + per_page <= len(ids) or len(ids) <= COUNT_LIMIT:
+                page_ids = ids[offset : offset + per_page]
+                found = connection.execute(select(*_SUMMARY_COLUMNS, reports.c.id).where(reports.c.id.in_(page_ids)))
+                by_id = {values.id: _row(values) for values in found}
+                rows = [by_id[pk] for pk in page_ids if pk in by_id]
+            else:  # a page past the counted window
+                deep = self._newest_first(self._filtered(select(*_SUMMARY_COLUMNS), where), where)
+                rows = [_row(values) for values in connection.execute(deep.limit(per_page).offset(offset))]
+            if where == ReportFilter():  # no filter: the exact count is cheap (any index of the table)
+                exact = int(connection.execute(select(func.count()).select_from(reports)).scalar_one())
+                return ReportPage(rows=rows, total=exact, page=page, per_page=per_page)
+        total = max(len(ids), offset + len(rows))
+        return ReportPage(rows=rows, total=total, page=page, per_page=per_page, total_exact=len(ids) <= COUNT_LIMIT)
 
     def iter_reports(self, where: ReportFilter, limit: int = 100_000) -> Iterator[ReportRow]:
-        query = self._filtered(select(*_SUMMARY_COLUMNS), where).order_by(reports.c.received_at.desc()).limit(limit)
+        query = self._newest_first(self._filtered(select(*_SUMMARY_COLUMNS), where), where).limit(limit)
         with self.engine.connect() as connection:
             for values in connection.execute(query):
                 yield _row(values)
@@ -255,7 +292,9 @@ class ReportStore:
             if reference is None:
                 return None
             condition = reports.c.reference == reference
-        query = select(*_SUMMARY_COLUMNS, reports.c.notes, reports.c.report_json, reports.c.server_diagnosis_json)
+        query = select(
+            *_SUMMARY_COLUMNS, reports.c.notes, report_bodies.c.report_json, report_bodies.c.server_diagnosis_json
+        ).join(report_bodies, report_bodies.c.report_pk == reports.c.id)
         with self.engine.connect() as connection:
             values = connection.execute(query.where(condition)).one_or_none()
         if values is None:

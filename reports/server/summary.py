@@ -1,4 +1,8 @@
-"""The few facts of a report that storage indexes, so lists and filters never parse the stored JSON."""
+"""The few facts of a report that storage indexes, so lists and filters never parse the stored JSON.
+
+The free-text search looks at what staff type from a phone call or e-mail (reference, address, adapter, host,
+ticket, message), not at finding texts: findings have their own filter, and long texts would slow every search.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,10 @@ from dataclasses import dataclass
 
 from reports.model import Report
 from reports.server.diagnosis import ServerDiagnosis
+
+# The length of reports.protocol in tables.py: the model allows longer names than the indexed column holds, and
+# PostgreSQL refuses (does not truncate) a longer value.
+PROTOCOL_COLUMN_LENGTH = 64
 
 
 @dataclass(frozen=True)
@@ -22,7 +30,7 @@ def indexed_facts(report: Report, diagnosis: ServerDiagnosis | None, reference: 
     findings = diagnosis.findings if diagnosis is not None else report.findings
     finding_ids = tuple(dict.fromkeys(finding.id for finding in findings))
     measured = [path.pmtu for path in report.paths if path.pmtu is not None]
-    protocol = report.vpn.protocol if report.vpn is not None else None
+    protocol = report.vpn.protocol[:PROTOCOL_COLUMN_LENGTH] if report.vpn and report.vpn.protocol else None
     words: list[str | None] = [
         reference,
         str(report.report_id),
@@ -39,7 +47,6 @@ def indexed_facts(report: Report, diagnosis: ServerDiagnosis | None, reference: 
     words += [adapter.description for adapter in report.adapters]
     words += [path.target for path in report.paths]
     words += [finding.id for finding in findings]
-    words += [finding.title for finding in [*report.findings, *(diagnosis.findings if diagnosis else [])]]
     return IndexedFacts(
         os=report.system.os,
         protocol=protocol,

@@ -1,7 +1,7 @@
 """The storage schema as SQLAlchemy Core tables; the migrations in migrations/versions create exactly this.
 
 tests/server/test_storage.py compares a migrated database with these tables, so the two can't drift apart.
-The full report is kept as JSON; the columns beside it exist only to filter, sort and count without parsing it.
+The full report is kept as JSON in report_bodies; the narrow `reports` row holds what lists filter, sort and count.
 """
 
 from __future__ import annotations
@@ -41,13 +41,20 @@ reports = Table(
     Column("finding_ids", Text, nullable=False),
     # Lower-case text that free-text search looks in: reference, adapters, findings, the customer's message.
     Column("search_text", Text, nullable=False),
-    Column("report_json", Text, nullable=False),
-    # The server's own diagnosis ({"findings": [...], "fixes": [...]}), null when the rules did not run.
-    Column("server_diagnosis_json", Text, nullable=True),
     Index("ix_reports_received_at", "received_at"),
     Index("ix_reports_status_received_at", "status", "received_at"),
     Index("ix_reports_min_pmtu", "min_pmtu"),
-    Index("ix_reports_protocol", "protocol"),
+    Index("ix_reports_protocol_received_at", "protocol", "received_at"),
+)
+
+# The full report apart from the columns above, so that scans and counts over `reports` read small rows only.
+report_bodies = Table(
+    "report_bodies",
+    metadata,
+    Column("report_pk", Integer, ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+    Column("report_json", Text, nullable=False),
+    # The server's own diagnosis ({"findings": [...], "fixes": [...]}), null when the rules did not run.
+    Column("server_diagnosis_json", Text, nullable=True),
 )
 
 # One row per (report, finding): the finding filter and the dashboard's counts use an index instead of a scan.

@@ -80,7 +80,12 @@ def _csrf_ok(expected: str, given: object) -> bool:
 
 
 def _forbidden() -> HTMLResponse:
-    return render("message.html", 403, title="Form expired", message="The form expired or did not come from this site. Go back, reload the page and try again.")
+    return render(
+        "message.html",
+        403,
+        title="Form expired",
+        message="The form expired or did not come from this site. Go back, reload the page and try again.",
+    )
 
 
 @router.get("/login")
@@ -173,7 +178,7 @@ def _date_or_none(value: str | None, problems: list[str], label: str) -> date | 
 
 def _filter_from_query(params: dict[str, str]) -> tuple[ReportFilter, list[str]]:
     problems: list[str] = []
-    status = params.get("status") or None
+    status = params.get("status") or ""
     since = _date_or_none(params.get("since"), problems, "From")
     until = _date_or_none(params.get("until"), problems, "To")
     return (
@@ -219,7 +224,7 @@ async def report_list(request: Request) -> Response:
         statuses=list(ReviewStatus),
         os_choices=OS_CHOICES,
         previous_link=page_link(page.page - 1) if page.page > 1 else None,
-        next_link=page_link(page.page + 1) if page.page < page.pages else None,
+        next_link=page_link(page.page + 1) if page.has_next else None,
         export_link="/staff/reports/export.csv?" + urlencode(kept),
     )
 
@@ -248,7 +253,13 @@ async def report_page(request: Request, key: str) -> Response:
         return _to_login(request)
     stored = await run_in_threadpool(_store(request).get, key)
     if stored is None:
-        return render("message.html", 404, session=session, title="Not found", message="No report has this id or reference. Check the code the customer read out.")
+        return render(
+            "message.html",
+            404,
+            session=session,
+            title="Not found",
+            message="No report has this id or reference. Check the code the customer read out.",
+        )
     charts = [probe_chart(path) for path in stored.report.paths]
     return render(
         "report.html",
@@ -284,7 +295,9 @@ async def report_review(request: Request, key: str) -> Response:
         )
     )
     if stored is None:
-        return render("message.html", 404, session=session, title="Not found", message="No report has this id or reference.")
+        return render(
+            "message.html", 404, session=session, title="Not found", message="No report has this id or reference."
+        )
     return RedirectResponse(f"/staff/reports/{stored.row.reference}?saved=1", status_code=303)
 
 

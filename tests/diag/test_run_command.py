@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from reports.load import load_report
 from tests.conftest import run_vpndiag
+from tests.diag.upload.ingest_server import IngestServer
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -41,3 +45,46 @@ def test_default_report_goes_to_the_data_folder_and_nothing_is_sent(tmp_path: Pa
     assert len(saved) == 1
     assert "The report was not sent: this vpndiag has no support server configured." in result.stdout
     assert not (tmp_path / "outbox").exists()
+
+
+@pytest.fixture
+def ingest() -> Iterator[IngestServer]:
+    """The upload tests' real loopback ingest server."""
+    server = IngestServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _profile(tmp_path: Path, endpoint: str) -> Path:
+    profile = tmp_path / "provider.toml"
+    profile.write_text(f'provider = "Test VPN"\nendpoint = "{endpoint}"\n', encoding="utf-8")
+    return profile
+
+
+def test_upload_only_with_consent_and_redacted(tmp_path: Path, ingest: IngestServer) -> None:
+    profile = _profile(tmp_path, ingest.endpoint)
+    quiet = run_vpndiag("run", "--profile", str(profile), "--lang", "en", env=_env(tmp_path))
+    assert quiet.returncode == 0, quiet.stderr
+    assert ingest.requests == []
+    assert "The report was not sent." in quiet.stdout
+
+    out = tmp_path / "sent.json"
+    sent = run_vpndiag(
+        "run", "--profile", str(profile), "--lang", "en", "--json", str(out), "--upload", env=_env(tmp_path)
+    )
+    assert sent.returncode == 0, sent.stderr
+    report_id = str(load_report(out).report_id)
+    assert ingest.posts_for(report_id) == 1
+    stored = ingest.stored[report_id]
+    assert stored["privacy"]["consent"] is True
+    assert stored["privacy"]["redacted"] is True
+
+
+def test_upload_with_json_dash_keeps_stdout_for_the_report(tmp_path: Path, ingest: IngestServer) -> None:
+    profile = _profile(tmp_path, ingest.endpoint)
+    result = run_vpndiag("run", "--profile", str(profile), "--json", "-", "--upload", env=_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert ingest.posts_for(report["report_id"]) == 1

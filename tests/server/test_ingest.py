@@ -12,10 +12,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from reports.model import Report
 from reports.server.diagnosis import rediagnose
 from reports.server.reference import normalize_reference
-from reports.server.tables import report_findings, reports
-from tests.server.conftest import make_report, report_dict
+from reports.server.tables import report_bodies, report_findings, reports
+from tests.server.conftest import report_dict
 
 URL = "/api/v1/reports"
 
@@ -48,7 +49,7 @@ def test_stored_columns_follow_the_report(client: TestClient, app: FastAPI) -> N
     data = report_dict()
     client.post(URL, json=data)
     with app.state.engine.connect() as connection:
-        row = connection.execute(select(reports)).one()
+        row = connection.execute(select(reports, report_bodies).join(report_bodies)).one()
         findings = sorted(r.finding_id for r in connection.execute(select(report_findings)))
     assert row.os == "windows"
     assert row.protocol == data["vpn"]["protocol"]
@@ -57,16 +58,17 @@ def test_stored_columns_follow_the_report(client: TestClient, app: FastAPI) -> N
     assert json.loads(row.report_json)["report_id"] == data["report_id"]
 
 
-def test_server_diagnosis_is_stored_only_when_the_server_has_rules(client: TestClient, app: FastAPI) -> None:
-    report = make_report()
+def test_server_rediagnoses_and_keeps_the_customers_diagnosis(client: TestClient, app: FastAPI) -> None:
+    data = report_dict()
+    data["findings"][0]["title"] = "what an old version told the customer"
+    report = Report.model_validate(data)
     client.post(URL, content=report.model_dump_json())
     with app.state.engine.connect() as connection:
-        stored = connection.execute(select(reports.c.server_diagnosis_json)).scalar_one()
-    expected = rediagnose(report)
-    if expected is None:
-        assert stored is None  # no rules on this branch yet: no made-up diagnosis
-    else:
-        assert json.loads(stored) == json.loads(expected.model_dump_json())
+        stored = connection.execute(select(report_bodies.c.server_diagnosis_json, report_bodies.c.report_json)).one()
+    server = json.loads(stored.server_diagnosis_json)
+    assert server == json.loads(rediagnose(report).model_dump_json())
+    assert "pmtud_blackhole" in {finding["id"] for finding in server["findings"]}
+    assert json.loads(stored.report_json)["findings"][0]["title"] == "what an old version told the customer"
 
 
 def test_invalid_report_is_422_with_field_errors(client: TestClient, app: FastAPI) -> None:
@@ -82,7 +84,15 @@ def test_invalid_report_is_422_with_field_errors(client: TestClient, app: FastAP
 
 
 def test_garbage_is_422_never_500(client: TestClient) -> None:
-    bodies = [b"", b"not json", b"[]", b"null", b'{"report_id": 5}', b"[" * 100_000, "\udcff".encode("utf-8", "surrogatepass")]
+    bodies = [
+        b"",
+        b"not json",
+        b"[]",
+        b"null",
+        b'{"report_id": 5}',
+        b"[" * 100_000,
+        "\udcff".encode("utf-8", "surrogatepass"),
+    ]
     for body in bodies:
         answer = client.post(URL, content=body, headers={"Content-Type": "application/json"})
         assert answer.status_code == 422, body[:20]
@@ -166,3 +176,31 @@ def test_openapi_documents_the_upload_body_and_answers(client: TestClient) -> No
     assert {"200", "201", "413", "422", "429"} <= set(upload["responses"])
     assert "report_id" in document["components"]["schemas"]["Report"]["properties"]
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_concurrent_distinct_uploads_all_land_with_distinct_references(client: TestClient, app: FastAPI) -> None:
+    bodies = [json.dumps(report_dict()) for _ in range(30)]
+    answers: list[tuple[int, str]] = []
+    start = threading.Barrier(len(bodies))
+
+    def upload(body: str) -> None:
+        start.wait()
+        response = client.post(URL, content=body, headers={"Content-Type": "application/json"})
+        answers.append((response.status_code, response.json()["reference"]))
+
+    threads = [threading.Thread(target=upload, args=(body,)) for body in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [status for status, _ in answers] == [201] * len(bodies)
+    assert len({reference for _, reference in answers}) == len(bodies)
+    assert count_rows(app) == len(bodies)
+
+
+def test_names_longer_than_the_indexed_columns_still_store(client: TestClient, app: FastAPI) -> None:
+    data = report_dict()
+    data["vpn"]["protocol"] = "p" * 256  # the model allows 256; PostgreSQL would refuse it in a 64-character column
+    assert client.post(URL, json=data).status_code == 201
+    with app.state.engine.connect() as connection:
+        assert connection.execute(select(reports.c.protocol)).scalar_one() == "p" * 64

@@ -14,7 +14,12 @@ URL = "/api/v1/reports"
 
 
 def test_every_staff_endpoint_needs_a_valid_token(client: TestClient, staff_token: str) -> None:
-    for method, path in [("GET", URL), ("GET", f"{URL}/ABCD-EFGH"), ("PATCH", f"{URL}/ABCD-EFGH"), ("GET", f"{URL}/export.csv")]:
+    for method, path in [
+        ("GET", URL),
+        ("GET", f"{URL}/ABCD-EFGH"),
+        ("PATCH", f"{URL}/ABCD-EFGH"),
+        ("GET", f"{URL}/export.csv"),
+    ]:
         answer = client.request(method, path, json={})
         assert answer.status_code == 401, path
         assert answer.headers["WWW-Authenticate"] == "Bearer"
@@ -41,10 +46,16 @@ def test_list_filter_get_and_update(client: TestClient, auth: dict[str, str]) ->
     assert by_id.json()["report"]["report_id"] == blackhole["report_id"]
 
     changed = client.patch(
-        f"{URL}/{blackhole['reference']}", json={"status": "resolved", "assignee": "alice", "notes": "MTU 1380 fixed it"}, headers=auth
+        f"{URL}/{blackhole['reference']}",
+        json={"status": "resolved", "assignee": "alice", "notes": "MTU 1380 fixed it"},
+        headers=auth,
     )
     assert changed.status_code == 200
-    assert (changed.json()["status"], changed.json()["assignee"], changed.json()["notes"]) == ("resolved", "alice", "MTU 1380 fixed it")
+    assert (changed.json()["status"], changed.json()["assignee"], changed.json()["notes"]) == (
+        "resolved",
+        "alice",
+        "MTU 1380 fixed it",
+    )
     resolved = client.get(URL, params={"status": "resolved"}, headers=auth).json()
     assert [item["reference"] for item in resolved["items"]] == [blackhole["reference"]]
     assert client.patch(f"{URL}/{blackhole['reference']}", json={"status": "closed"}, headers=auth).status_code == 422

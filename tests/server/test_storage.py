@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fastapi import FastAPI
 from sqlalchemy import update
 
+from reports.server import store as store_module
 from reports.server.db import migrate
 from reports.server.store import ReportFilter, ReportStore, ReviewStatus
 from reports.server.tables import metadata, report_findings, reports
@@ -104,7 +106,9 @@ def test_dashboard_counts_per_finding_per_day_and_mtu_histogram(app: FastAPI) ->
     store = _store_with(app)
     yesterday = datetime.now(UTC) - timedelta(days=1)
     with app.state.engine.begin() as connection:
-        connection.execute(update(report_findings).where(report_findings.c.finding_id == "icmp_blocked").values(received_at=yesterday))
+        connection.execute(
+            update(report_findings).where(report_findings.c.finding_id == "icmp_blocked").values(received_at=yesterday)
+        )
     board = store.dashboard(days=7)
     assert board.finding_counts["pmtud_blackhole"][-1] == 2
     assert board.finding_counts["icmp_blocked"][-2:] == [1, 0]
@@ -112,3 +116,18 @@ def test_dashboard_counts_per_finding_per_day_and_mtu_histogram(app: FastAPI) ->
     assert board.pmtu_histogram == [(1400, 1), (1480, 1), (1500, 1)]
     assert board.unmeasured_pmtu == 1
     assert board.status_counts == {ReviewStatus.new: 4}
+
+
+def test_counting_stops_at_the_limit_and_paging_goes_on(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_module, "COUNT_LIMIT", 4)
+    store = app.state.store
+    for _ in range(7):
+        store.ingest(make_report(), None)
+    first = store.list_reports(ReportFilter(finding="pmtud_blackhole"), page=1, per_page=3)
+    assert (first.total, first.total_exact, first.has_next) == (5, False, True)
+    last = store.list_reports(ReportFilter(finding="pmtud_blackhole"), page=3, per_page=3)
+    assert len(last.rows) == 1
+    assert (last.total, last.has_next) == (7, True)  # still a lower bound: counting stopped early
+    monkeypatch.setattr(store_module, "COUNT_LIMIT", 100)
+    exact = store.list_reports(ReportFilter(), page=3, per_page=3)
+    assert (exact.total, exact.total_exact, exact.has_next) == (7, True, False)

@@ -102,7 +102,8 @@ def test_review_form_needs_csrf_and_updates(client: TestClient, staff_token: str
     log_in(client)
     page = client.get(f"/staff/reports/{reference}")
     assert page.status_code == 200
-    assert "<svg" in page.text and "path MTU 1400" in page.text
+    assert "<svg" in page.text
+    assert "path MTU 1400" in page.text
     forged = client.post(f"/staff/reports/{reference}/review", data={"status": "resolved"}, follow_redirects=False)
     assert forged.status_code == 403
     saved = client.post(
@@ -126,7 +127,8 @@ def test_list_filters_paging_and_dashboard(client: TestClient, staff_token: str)
     assert all(reference in blackholes for reference in references)
     assert healthy not in blackholes
     bad = client.get("/staff/reports?pmtu_min=abc")
-    assert bad.status_code == 200 and "must be a whole number" in bad.text
+    assert bad.status_code == 200
+    assert "must be a whole number" in bad.text
     board = client.get("/staff/dashboard").text
     assert "pmtud_blackhole" in board
     assert "Path MTU histogram" in board
@@ -135,5 +137,7 @@ def test_list_filters_paging_and_dashboard(client: TestClient, staff_token: str)
 def test_logout_ends_the_session(client: TestClient, staff_token: str) -> None:
     log_in(client)
     page = client.get("/staff/reports")
-    assert client.post("/staff/logout", data={"csrf_token": _csrf(page.text)}, follow_redirects=False).status_code == 303
+    assert (
+        client.post("/staff/logout", data={"csrf_token": _csrf(page.text)}, follow_redirects=False).status_code == 303
+    )
     assert client.get("/staff/reports", follow_redirects=False).status_code == 303

@@ -18,6 +18,7 @@ from diag.checks.adapters import (
     parse_ip_link,
     parse_netsh_subinterfaces,
     parse_networksetup_ports,
+    parse_uevent,
     process_facts,
 )
 from reports.model import AdapterKind
@@ -56,6 +57,23 @@ def test_linux_kinds_from_driver_name_and_process() -> None:
     wg_go = process_facts("wireguard-go", ["wireguard-go", "corp1"])
     assert wg_go is not None
     assert classify("corp1", LinkFacts("corp1", driver="tun"), "linux", [wg_go])[0] == K.wireguard
+
+
+def test_linux_wifi_from_uevent_beats_link_type() -> None:
+    link = parse_ip_link(
+        '[{"ifindex":3,"ifname":"wlp2s0","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,'
+        '"operstate":"UP","link_type":"ether","address":"a4:c3:f0:12:34:56"}]'
+    )[0]
+    assert link.driver == "link:ether"
+    uevent = parse_uevent("wlp2s0", "DEVTYPE=wlan\nINTERFACE=wlp2s0\nIFINDEX=3\n")
+    assert uevent is not None
+    adapters = build_adapters(PsutilView(stats={}), [uevent, link], "linux")
+    assert adapters[0].kind == K.wifi
+    assert adapters[0].mac == "a4:c3:f0:12:34:56"
+    # a NIC with an unusual name is still Ethernet by its link type
+    odd = LinkFacts("lan0", driver="link:ether")
+    assert classify("lan0", odd, "linux")[0] == K.ethernet
+    assert parse_uevent("eth0", "INTERFACE=eth0\nIFINDEX=4\n") is None
 
 
 def test_openvpn_command_line_gives_device_and_tcp() -> None:

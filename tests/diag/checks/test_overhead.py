@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diag.checks.overhead import PROTOCOLS, OverheadError, plan, recommend, tunnel_overhead
+from diag.checks.overhead import PROTOCOLS, OverheadError, OverheadResult, plan, recommend, tunnel_overhead
 from tests.conftest import run_vpndiag
 
 
@@ -137,3 +137,29 @@ def test_cli_wireguard_1400_text_and_errors() -> None:
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
     assert "wireguard" in bad.stderr
+
+
+def test_every_part_name_has_a_translation() -> None:
+    from diag.i18n.checks import PARTS
+
+    names = {
+        part.name
+        for protocol in PROTOCOLS
+        for family in (4, 6)
+        for cipher in (None, "aes-cbc-sha1", "aes-cbc-sha256", "tls13", "aead-epoch")
+        for transport in (None, "tcp", "udp")
+        for result in [_try(protocol, family, cipher, transport)]
+        if result is not None
+        for part in result.parts
+    }
+    names |= {p.name for p in tunnel_overhead("openvpn", tap=True, pppoe=True, cipher="aes-256-cbc").parts}
+    names |= {p.name for p in tunnel_overhead("l2tp", nat_t=True).parts}
+    assert names <= PARTS.keys()
+    assert PARTS.text("IPv4 header", "ja") == "IPv4 ヘッダー"
+
+
+def _try(protocol: str, family: int, cipher: str | None, transport: str | None) -> OverheadResult | None:
+    try:
+        return tunnel_overhead(protocol, outer_family=family, cipher=cipher, transport=transport)  # type: ignore[arg-type]
+    except OverheadError:
+        return None

@@ -227,3 +227,10 @@ def test_loss_free_black_hole_takes_three_rounds_for_every_mtu() -> None:
     for true_mtu in range(MIN_MTU_V6, 1501):
         result = simulate(PmtuSearch(floor=MIN_MTU_V6, ceiling=1500, expected_loss=0.0), true_mtu)
         assert (result.pmtu, result.rounds) == (true_mtu, 3 if true_mtu < 1500 else 1)
+
+
+def test_first_round_is_the_ladder_above_a_known_ok_size() -> None:
+    sizes = PmtuSearch(floor=MIN_MTU_V4, ceiling=1500, known_ok=576).plan_round()
+    assert sizes[0] == 1500
+    assert 1400 in sizes
+    assert min(sizes) > 576

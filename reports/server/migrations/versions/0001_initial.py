@@ -1,4 +1,4 @@
-"""Initial schema: reports, their findings, staff, tokens and web sessions.
+"""Initial schema: reports, their bodies and findings, staff, tokens and web sessions.
 
 Revision ID: 0001
 Revises:
@@ -34,13 +34,17 @@ def upgrade() -> None:
         sa.Column("lang", sa.String(2), nullable=False),
         sa.Column("finding_ids", sa.Text, nullable=False),
         sa.Column("search_text", sa.Text, nullable=False),
-        sa.Column("report_json", sa.Text, nullable=False),
-        sa.Column("server_diagnosis_json", sa.Text, nullable=True),
     )
     op.create_index("ix_reports_received_at", "reports", ["received_at"])
     op.create_index("ix_reports_status_received_at", "reports", ["status", "received_at"])
     op.create_index("ix_reports_min_pmtu", "reports", ["min_pmtu"])
-    op.create_index("ix_reports_protocol", "reports", ["protocol"])
+    op.create_index("ix_reports_protocol_received_at", "reports", ["protocol", "received_at"])
+    op.create_table(
+        "report_bodies",
+        sa.Column("report_pk", sa.Integer, sa.ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("report_json", sa.Text, nullable=False),
+        sa.Column("server_diagnosis_json", sa.Text, nullable=True),
+    )
     op.create_table(
         "report_findings",
         sa.Column("report_pk", sa.Integer, sa.ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
@@ -76,4 +80,5 @@ def downgrade() -> None:
     op.drop_table("staff_tokens")
     op.drop_table("staff")
     op.drop_table("report_findings")
+    op.drop_table("report_bodies")
     op.drop_table("reports")
