@@ -279,12 +279,13 @@ def _gather_names(report: Report, pseudonyms: _Pseudonyms, keep: frozenset[str])
     if "adapter_names" not in keep:
         # Windows lets people name adapters ("Taro's Wi-Fi"); the same name reappears in routes and fix commands.
         routes = report.routes
-        names = [a.name for a in report.adapters] + [
+        adapter_names: list[str | None] = [a.name for a in report.adapters]
+        adapter_names += [
             report.vpn.adapter if report.vpn else None,
             routes.default_interface if routes else None,
             routes.vpn_server.interface if routes and routes.vpn_server else None,
         ]
-        pseudonyms.adapters.update(n for n in names if n and len(n) >= 2)
+        pseudonyms.adapters.update(n for n in adapter_names if n and len(n) >= 2)
     if "user_names" not in keep:
         for text in texts:
             pseudonyms.users.update(m.group(1) for m in _HOME.finditer(text))
