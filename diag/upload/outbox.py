@@ -18,7 +18,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 from diag.errors import ReportInvalid, UploadError
 from diag.i18n.upload import UPLOAD
@@ -60,6 +60,7 @@ def _try_lock(handle: IO[bytes]) -> bool:
     if sys.platform == "win32":
         import msvcrt
 
+        handle.seek(0)  # msvcrt locks bytes from the current position; always the first one
         try:
             msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
         except OSError:
@@ -154,12 +155,12 @@ class Outbox:
         *,
         lock_wait: float = DEFAULT_LOCK_WAIT,
         send: Callable[[Report], Awaitable[UploadReceipt]] | None = None,
-        **upload_options: object,
+        **upload_options: Any,
     ) -> list[PendingResult]:
         """Send every waiting report once; `upload_options` go to upload_report (ca_bundle, retry, timeout ...)."""
 
         async def default_send(report: Report) -> UploadReceipt:
-            return await upload_report(report, endpoint, lang=self.lang, **upload_options)  # type: ignore[arg-type]
+            return await upload_report(report, endpoint, lang=self.lang, **upload_options)
 
         deliver = send or default_send
         results: list[PendingResult] = []

@@ -3,7 +3,7 @@
 Every string of the report is walked generically (field values, list items, dict keys and values), so a field added
 to the model later is covered without a change here. Replaced: IPv4 and IPv6 addresses in every textual form
 (compressed, IPv4-mapped, with zone ids, inside sentences), MAC addresses, host names, user names (and with them the
-home folder in paths) and Wi-Fi network names.
+home folder in paths), Wi-Fi network names and adapter names (unless the provider profile keeps them).
 
 Each value becomes a pseudonym computed with HMAC-SHA256 under a key drawn fresh for every report: inside one report
 the same address always gets the same pseudonym (support can still see that the route's gateway is the adapter's
@@ -32,10 +32,10 @@ from diag.profile import Collection
 from reports.model import Report
 
 # Kinds the customer or the provider profile may choose to keep (Collection in diag/profile.py).
-KEEPABLE = frozenset({"hostnames", "wifi_names", "user_names"})
+KEEPABLE = frozenset({"hostnames", "wifi_names", "user_names", "adapter_names"})
 
 # Keys of report.privacy.redaction_counts.
-Kind = Literal["ipv4", "ipv6", "mac", "hostname", "user", "wifi"]
+Kind = Literal["ipv4", "ipv6", "mac", "hostname", "user", "wifi", "adapter"]
 
 Scope = Literal["private", "public", "link-local", "loopback", "other"]
 
@@ -50,18 +50,18 @@ _GENERIC_ACCOUNTS = frozenset(
 )
 
 # A run of characters an IPv6 address can be written with, optionally with a zone id (RFC 4007 section 11:
-# fe80::1%eth0, fe80::1%12 on Windows). It must not start inside a word ("eth0:..."), so the lookbehind.
-_IPV6_RUN = re.compile(r"(?<![\w:.])[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?:%[\w-]+)?")
+# fe80::1%eth0, fe80::1%12 on Windows). A run may follow a word ("src:fe80::1", "eth0:fe80::1"): see _ipv6_match.
+_IPV6_RUN = re.compile(r"(?<![0-9A-Fa-f:.])[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?:%[\w-]+)?")
 # Dotted quads, also with leading zeros ("192.168.001.010", as some Windows tools print them).
 _IPV4 = re.compile(r"(?<!\d)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\d)")
 # MAC addresses (IEEE 802 EUI-48): 00:11:22:33:44:55, 00-11-22-33-44-55 (Windows), 0:1c:42:0:0:8 (macOS arp),
 # 0011.2233.4455 (Cisco).
 _MAC = re.compile(
-    r"(?<![0-9A-Fa-f:.-])(?:"
+    r"(?<![0-9A-Fa-f])(?:"
     r"[0-9A-Fa-f]{1,2}(?::[0-9A-Fa-f]{1,2}){5}"
     r"|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}"
     r"|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}"
-    r")(?![0-9A-Fa-f:-]|\.[0-9A-Fa-f])"
+    r")(?![0-9A-Fa-f])"
 )
 # The user's part of a home folder: /home/NAME, /Users/NAME (macOS), C:\Users\NAME (also with / or \\ separators).
 _HOME = re.compile(r"(?:/home/|/Users/|[A-Za-z]:(?:\\\\|\\|/)Users(?:\\\\|\\|/))([^/\\\s\"'`:;,|<>]+)")
@@ -71,6 +71,7 @@ _SSID = re.compile(r"(?<![A-Za-z])E?SSID\s*(?:名\s*)?[:=]\s*(?:\"([^\"\n]+)\"|'
 _HOSTNAME_IN_TEXT = re.compile(
     r"(?<![\w.-])(?:(?:DESKTOP|LAPTOP|WIN)-[A-Z0-9]{6,}|[A-Za-z0-9][A-Za-z0-9-]*\.local)(?![\w-])"
 )
+_PSEUDONYM = re.compile(r"^(?:host|user|wifi|adapter|mac|ip[46]-[a-z-]+)-[0-9a-f]{8,}$")
 _DNS_NAME = re.compile(
     r"^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$"
 )
@@ -100,6 +101,7 @@ class _Pseudonyms:
     hostnames: set[str] = field(default_factory=set)
     users: set[str] = field(default_factory=set)
     wifi: set[str] = field(default_factory=set)
+    adapters: set[str] = field(default_factory=set)
     seen: dict[Kind, set[str]] = field(default_factory=dict)
     issued: dict[str, str] = field(default_factory=dict)
     public_ip_kept: bool = False
@@ -128,12 +130,19 @@ class _Pseudonyms:
     def compile_known(self) -> None:
         """One pattern for every known name (longest first, so "tokyo1.vpn.example" wins over "tokyo1")."""
         kinds: dict[str, tuple[Kind, str]] = {}
+        # A report redacted before keeps its pseudonyms: "host-1f0c9a2b" is no host name to hide again.
+        self.wifi, self.hostnames, self.users, self.adapters = (
+            {v for v in names if not _PSEUDONYM.match(v)}
+            for names in (self.wifi, self.hostnames, self.users, self.adapters)
+        )
         for value in self.wifi:
             kinds[value.lower()] = ("wifi", "wifi")
         for value in self.hostnames:
             kinds[value.lower()] = ("hostname", "host")
         for value in self.users:
             kinds.setdefault(value.lower(), ("user", "user"))
+        for value in self.adapters:
+            kinds.setdefault(value.lower(), ("adapter", "adapter"))
         self._known_kinds = kinds
         if kinds:
             alternatives = "|".join(re.escape(v) for v in sorted(kinds, key=len, reverse=True))
@@ -152,18 +161,19 @@ class _Pseudonyms:
         return self.name(kind, canonical.rstrip("."), prefix)
 
     def _ipv6_match(self, match: re.Match[str]) -> str:
-        run = match.group(0)
-        # "fe80::1." at the end of a sentence or "2001:db8::1:" before a port-less colon: drop the trailing
-        # punctuation and try again; what is left over stays text.
-        candidate = run
-        while candidate:
-            parsed = _parse_ipv6(candidate)
-            if parsed is not None:
-                return self.address(candidate, parsed) + run[len(candidate) :]
-            if candidate[-1] not in ":.":
-                break
-            candidate = candidate[:-1]
-        return run
+        # A run glued to a word ("eth0:fe80::1") most likely starts with the word's tail: prefer an address that
+        # begins after it, so "fe80::1" keeps its link-local scope; the whole run only when nothing else parses.
+        glued = match.start() > 0 and match.string[match.start() - 1].isalnum()
+        return self._ipv6_in_run(match.group(0), glued)
+
+    def _ipv6_in_run(self, run: str, glued: bool = False) -> str:
+        """Replace the longest address inside a run of address characters; the rest stays text and is searched
+        again. "fe80::1." ends a sentence, "2001:db8::1.a" glues a word on: the address is still found."""
+        found = (_longest_ipv6(run, from_start=False) if glued else None) or _longest_ipv6(run)
+        if found is None:
+            return run
+        start, end, address = found
+        return self._ipv6_in_run(run[:start]) + self.address(run[start:end], address) + self._ipv6_in_run(run[end:])
 
     def _ipv4_match(self, match: re.Match[str]) -> str:
         octets = [int(part) for part in match.groups()]
@@ -178,6 +188,32 @@ class _Pseudonyms:
         else:
             octets = [part.zfill(2) for part in re.split(r"[:-]", match.group(0))]
         return self.name("mac", ":".join(octets).lower(), "mac")
+
+
+# The longest textual IPv6 address: eight groups of four digits and seven colons, or 45 characters with a dotted
+# IPv4 tail (RFC 4291 section 2.2). Bounding the candidates by it keeps the search linear in long hex runs.
+_MAX_IPV6_TEXT = 45
+
+
+def _longest_ipv6(run: str, *, from_start: bool = True) -> tuple[int, int, ipaddress.IPv6Address] | None:
+    """The longest valid IPv6 address in `run` that starts and ends at its edges or at a "." / ":"."""
+    address, _, zone = run.partition("%")
+    starts = [0] * from_start + [i + 1 for i, c in enumerate(address) if c in ".:"]
+    ends = [i for i, c in enumerate(address) if c in ".:"] + [len(address)]
+    best: tuple[int, int, ipaddress.IPv6Address] | None = None
+    for start in starts:
+        for end in reversed(ends):
+            length = end - start
+            if length > _MAX_IPV6_TEXT:
+                continue
+            if length < 2 or (best is not None and length <= best[1] - best[0]):
+                break  # ends are tried longest first: nothing shorter can beat what was found
+            text = address[start:end] + (f"%{zone}" if zone and end == len(address) else "")
+            parsed = _parse_ipv6(text)
+            if parsed is not None:
+                best = (start, len(text) + start, parsed)
+                break
+    return best
 
 
 def _parse_ipv6(text: str) -> ipaddress.IPv6Address | None:
@@ -240,6 +276,16 @@ def _gather_names(report: Report, pseudonyms: _Pseudonyms, keep: frozenset[str])
                     pseudonyms.hostnames.add(name.split(".")[0])  # the short name appears in prompts and paths
         for text in texts:
             pseudonyms.hostnames.update(m.group(0) for m in _HOSTNAME_IN_TEXT.finditer(text))
+    if "adapter_names" not in keep:
+        # Windows lets people name adapters ("Taro's Wi-Fi"); the same name reappears in routes and fix commands.
+        routes = report.routes
+        adapter_names: list[str | None] = [a.name for a in report.adapters]
+        adapter_names += [
+            report.vpn.adapter if report.vpn else None,
+            routes.default_interface if routes else None,
+            routes.vpn_server.interface if routes and routes.vpn_server else None,
+        ]
+        pseudonyms.adapters.update(n for n in adapter_names if n and len(n) >= 2)
     if "user_names" not in keep:
         for text in texts:
             pseudonyms.users.update(m.group(1) for m in _HOME.finditer(text))
@@ -330,6 +376,9 @@ def redact(
     for kind, values in pseudonyms.seen.items():
         counts[kind] = counts.get(kind, 0) + len(values)
     data["privacy"].update(
+        # The customer typed these for support to answer them: they are meant to be sent as they are.
+        contact_email=report.privacy.contact_email,
+        ticket=report.privacy.ticket,
         redacted=True,
         redaction_counts=counts,
         public_ip_included=report.privacy.public_ip_included or pseudonyms.public_ip_kept,
@@ -350,5 +399,7 @@ def keep_from_collection(collection: Collection, *, customer_allows_public_ip: b
         keep.add("hostnames")
     if collection.wifi_names:
         keep.add("wifi_names")
+    if collection.adapter_names:
+        keep.add("adapter_names")
     public_ip = collection.public_ip == "always" or (collection.public_ip == "ask" and customer_allows_public_ip)
     return frozenset(keep), public_ip

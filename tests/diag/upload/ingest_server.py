@@ -44,6 +44,7 @@ class IngestServer:
     def __init__(self, *, max_bytes: int = 1_000_000, ingest_key: str | None = None) -> None:
         self.max_bytes = max_bytes
         self.ingest_key = ingest_key
+        self.answer_delay = 0.0  # seconds each accepted report takes, to widen races in concurrency tests
         self.script: list[Scripted] = []
         self.requests: list[Seen] = []
         self.stored: dict[str, dict[str, Any]] = {}
@@ -141,6 +142,8 @@ class IngestServer:
                     self._answer(422, {"detail": json.loads(exc.json(include_url=False))})
                     return
                 report_id = str(report.report_id)
+                if server.answer_delay:
+                    server.release.wait(server.answer_delay)
                 reference = "R-" + hashlib.sha256(report_id.encode()).hexdigest()[:6].upper()
                 with server.lock:
                     status = 200 if report_id in server.stored else 201

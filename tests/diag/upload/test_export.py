@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from diag.upload.export import default_file_name, export_report, probe_chart, safe_output_path
+from reports.model import Adapter, AdapterKind, Finding, Fix, FixStep, ProbeOutcome, Report, Severity
+from tests.diag.upload.conftest import example_report
+
+
+def _hostile() -> Report:
+    """A report whose customer-side strings try to become markup."""
+    report = example_report()
+    adapter = Adapter(
+        name="<b>eth0</b>",
+        mtu=1500,
+        is_up=True,
+        is_vpn=False,
+        kind=AdapterKind.ethernet,
+        description='<script>alert("x")</script><img src="https://tracker.invalid/p.gif">',
+    )
+    finding = Finding(
+        id="x", severity=Severity.warning, title="Title | with pipe", detail="a\nb `code` *stars*", evidence={"k": 1}
+    )
+    fix = Fix(
+        id="f", finding_ids=["x"], title="Fix", steps=[FixStep(platform="linux", text="t", command="echo '<hi>'")]
+    )
+    return report.model_copy(
+        update={"adapters": [adapter], "findings": [*report.findings, finding], "fixes": [*report.fixes, fix]}
+    )
+
+
+def test_html_is_self_contained_and_escaped() -> None:
+    html = export_report(_hostile(), "html")
+    assert "<script" not in html
+    assert "&lt;script&gt;" in html
+    assert "&lt;b&gt;eth0&lt;/b&gt;" in html
+    # Nothing is fetched when the file opens: no external sources, links, fonts or imports.
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html)
+    assert "@import" not in html
+    assert "url(" not in html
+    assert "<img" not in html
+    assert "echo &#39;&lt;hi&gt;&#39;" in html
+
+
+def test_html_shows_diagnosis_fixes_measurements_and_chart() -> None:
+    report = example_report()
+    html = export_report(report, "html", lang="en")
+    for finding in report.findings:
+        assert finding.title in html
+    assert "Diagnosis" in html
+    assert "What to do" in html
+    assert "netsh interface ipv4 set subinterface" in html
+    assert "<strong>1400</strong>" in html  # the path MTU
+    assert html.count('<g class="probe ') == len(report.paths[0].probes)
+    assert html.count('<g class="probe lost">') == sum(p.outcome == ProbeOutcome.lost for p in report.paths[0].probes)
+    assert 'class="pmtu"' in html
+    assert "path MTU 1400" in html
+
+
+def test_html_in_japanese() -> None:
+    html = export_report(example_report(), "html")  # the example is a Japanese report
+    assert '<html lang="ja">' in html
+    assert "診断結果" in html
+    assert "経路MTU 1400" in html
+
+
+def test_chart_puts_probes_on_the_right_side_of_the_mtu_line() -> None:
+    path = example_report().paths[0]
+    chart = probe_chart(path, "en")
+    assert chart is not None
+    assert chart.pmtu_y is not None
+    assert chart.top <= chart.pmtu_y <= chart.bottom
+    for mark, probe in zip(chart.marks, path.probes, strict=True):
+        assert chart.left <= mark.x <= chart.right
+        assert chart.top <= mark.y <= chart.bottom
+        # SVG y grows downwards: a probe larger than the path MTU is drawn above the line, a smaller one below.
+        if path.pmtu is not None and probe.size > path.pmtu:
+            assert mark.y < chart.pmtu_y
+        elif path.pmtu is not None and probe.size < path.pmtu:
+            assert mark.y > chart.pmtu_y
+    xs = [mark.x for mark in chart.marks]
+    assert xs == sorted(xs)  # in the order sent
+    assert [t.label for t in chart.y_ticks] == sorted([t.label for t in chart.y_ticks], key=int)
+
+
+def test_chart_without_a_path_mtu_says_so() -> None:
+    path = example_report().paths[0].model_copy(update={"pmtu": None})
+    chart = probe_chart(path, "en")
+    assert chart is not None
+    assert chart.pmtu_y is None
+    assert chart.pmtu_label == "path MTU not found"
+    assert probe_chart(path.model_copy(update={"probes": []}), "en") is None
+
+
+def test_markdown_sections_and_escaping() -> None:
+    md = export_report(_hostile(), "md", lang="en")
+    assert md.startswith("# vpndiag report\n")
+    assert "## Diagnosis" in md
+    assert "## What to do" in md
+    assert "Title \\| with pipe" in md
+    assert "a b \\`code\\` \\*stars\\*" in md  # a line break or markup from a report cannot restructure the page
+    assert "\\<b\\>eth0\\</b\\>" in md
+    table = [line for line in md.splitlines() if line.startswith("| ") and "eth0" in line]
+    assert len(table) == 1
+    assert table[0].count(" | ") == 4  # five cells: the pipe in no value split a cell
+
+
+def test_json_export_round_trips() -> None:
+    report = example_report()
+    assert Report.model_validate(json.loads(export_report(report, "json"))) == report
+
+
+def test_output_paths_stay_inside_the_folder(tmp_path: Path) -> None:
+    report = example_report()
+    name = default_file_name(report, "html")
+    assert name == f"vpndiag-{report.report_id}.html"
+    assert safe_output_path(tmp_path, name) == (tmp_path / name).resolve()
+    for escaping in ("../x.html", "/etc/x.html", "a/../../x.html"):
+        with pytest.raises(ValueError, match="outside"):
+            safe_output_path(tmp_path, escaping)
+    (tmp_path / "link").symlink_to(tmp_path.parent)
+    with pytest.raises(ValueError, match="outside"):
+        safe_output_path(tmp_path, "link/x.html")
+
+
+def test_html_chart_without_path_mtu_says_it_was_not_found() -> None:
+    report = example_report()
+    path = report.paths[0].model_copy(update={"pmtu": None})
+    html = export_report(report.model_copy(update={"paths": [path]}), "html", lang="en")
+    assert "path MTU not found" in html
+    assert 'class="pmtu"' not in html
+
+
+@pytest.mark.parametrize("name", ["blackhole", "healthy", "icmp-blocked"])
+@pytest.mark.parametrize("fmt", ["html", "md"])
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_every_example_exports(name: str, fmt: str, lang: str) -> None:
+    report = example_report(name)
+    text = export_report(report, fmt, lang=lang)  # type: ignore[arg-type]
+    heading = "vpndiag report" if lang == "en" else "vpndiag 診断レポート"
+    assert heading in text
+    for finding in report.findings:
+        assert finding.title.replace("|", "\\|") in text or finding.title in text
+
+
+def test_minimal_report_exports() -> None:
+    from reports.model import System, Tool
+
+    report = Report(tool=Tool(version="0.1.0"), system=System(os="macos", privileged=False))
+    html = export_report(report, "html", lang="en")
+    assert "No problems found." in html
+    assert "<svg" not in html
+    assert "No problems found." in export_report(report, "md", lang="en")
