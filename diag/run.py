@@ -280,6 +280,33 @@ class _PathPlan:
     role: Literal["underlay", "tunnel", "target"]
 
 
+def _plan_paths(options: RunOptions, target_routes: dict[str, Routes]) -> tuple[list[_PathPlan], str | None]:
+    """What to probe: the VPN server outside the tunnel, and each target - "tunnel" when its route (looked up with
+    the same routes check) enters a VPN adapter. Also that adapter's name, which tells the tunnel adapter apart."""
+    plans = [_PathPlan(options.vpn_server, "underlay")] if options.vpn_server else []
+    tunnel_via: str | None = None
+    for target in options.targets:
+        info = target_routes[target].vpn_server if target in target_routes else None
+        inside = info is not None and info.via_tunnel is True
+        if inside and info is not None:
+            tunnel_via = tunnel_via or info.interface
+        plans.append(_PathPlan(target, "tunnel" if inside else "target"))
+    return plans, tunnel_via
+
+
+def _tcp_inputs(
+    measured: list[PathResult], underlay: PathResult | None, adapters: list[Adapter], routes: Routes | None
+) -> tuple[float | None, float | None]:
+    """The RTT for the window cap (to the VPN server, else any measured one) and the default adapter's speed."""
+    rtt_source = underlay if underlay is not None and underlay.rtt_ms else None
+    rtt_source = rtt_source or next((p for p in measured if p.rtt_ms is not None), None)
+    rtt_ms = rtt_source.rtt_ms.avg if rtt_source is not None and rtt_source.rtt_ms is not None else None
+    default_name = routes.default_interface if routes else None
+    default_adapter = next((a for a in adapters if a.name == default_name), None)
+    link_speed = float(default_adapter.speed_mbps) if default_adapter and default_adapter.speed_mbps else None
+    return rtt_ms, link_speed
+
+
 async def run_checks(options: RunOptions, on_progress: ProgressCallback | None = None) -> Report:
     """Run every check and return the complete Report: measurements, checks[] and the diagnosis (findings, fixes)."""
     run = _Run(options, on_progress)
@@ -299,14 +326,7 @@ async def run_checks(options: RunOptions, on_progress: ProgressCallback | None =
 
     await run.step("routes", read_all_routes, ROUTES_TIMEOUT_S)
 
-    plans = [_PathPlan(options.vpn_server, "underlay")] if options.vpn_server else []
-    tunnel_via: str | None = None
-    for target in options.targets:
-        info = target_routes[target].vpn_server if target in target_routes else None
-        inside = info is not None and info.via_tunnel is True
-        if inside and info is not None:
-            tunnel_via = tunnel_via or info.interface
-        plans.append(_PathPlan(target, "tunnel" if inside else "target"))
+    plans, tunnel_via = _plan_paths(options, target_routes)
     tunnel_adapter = _tunnel_adapter(adapters, tunnel_via)
 
     paths: list[PathResult | None] = [None] * len(plans)
@@ -331,6 +351,8 @@ async def run_checks(options: RunOptions, on_progress: ProgressCallback | None =
                 on_probe=on_probe,
             )
             paths[index] = result
+            if result.pmtu is None and not _can_send_probes(result.family):
+                raise _NeedsPrivileges(run.say("reason.needs_privileges_probe", why=result.pmtu_reason or "-"))
             if result.pmtu is None:
                 # The path's other measurements (echo, loss, RTT) stay in the report; the check says what is missing.
                 raise _Unmeasured(run.say("reason.no_pmtu", why=result.pmtu_reason or "-"))
@@ -363,11 +385,7 @@ async def run_checks(options: RunOptions, on_progress: ProgressCallback | None =
     measured = [p for p in paths if p is not None]
 
     underlay = next((p for p in measured if p.role == "underlay"), None)
-    rtt_source = underlay or next((p for p in measured if p.rtt_ms is not None), None)
-    rtt_ms = rtt_source.rtt_ms.avg if rtt_source is not None and rtt_source.rtt_ms is not None else None
-    default_name = routes.default_interface if routes else None
-    default_adapter = next((a for a in adapters if a.name == default_name), None)
-    link_speed = float(default_adapter.speed_mbps) if default_adapter and default_adapter.speed_mbps else None
+    rtt_ms, link_speed = _tcp_inputs(measured, underlay, adapters, routes)
 
     async def read_tcp_settings() -> Tcp:
         from diag.checks.tcp import read_tcp
@@ -392,6 +410,14 @@ async def run_checks(options: RunOptions, on_progress: ProgressCallback | None =
         checks=run.checks,
     )
     return apply_rules(report, options.lang)
+
+
+def _can_send_probes(family: Literal[4, 6]) -> bool:
+    """Whether this process can send DF probes at all: a raw or ping socket, or the system ping as a fallback."""
+    from diag.probe.icmp import icmp_access
+    from diag.probe.system_ping import system_ping_available
+
+    return icmp_access(family) != "none" or system_ping_available()
 
 
 class _Unmeasured(VpndiagError):

@@ -5,12 +5,24 @@ from __future__ import annotations
 
 from diag.i18n.run import RUN
 from reports.i18n import Lang
-from reports.model import EvidenceValue, Report
+from reports.model import EvidenceValue, FixStep, Report
 from reports.rules.summary import diagnosis_lines
+from reports.rules.tunnel import protocol_name
 
 
 def _evidence(evidence: dict[str, EvidenceValue]) -> str:
     return ", ".join(f"{key}={value}" for key, value in evidence.items() if value is not None)
+
+
+def _grouped(steps: list[FixStep]) -> list[tuple[list[str], FixStep]]:
+    """Neighbouring steps that say the same for several platforms (Android and iOS) are shown once."""
+    groups: list[tuple[list[str], FixStep]] = []
+    for step in steps:
+        if groups and groups[-1][1].text == step.text and groups[-1][1].command == step.command:
+            groups[-1][0].append(step.platform)
+        else:
+            groups.append(([step.platform], step))
+    return groups
 
 
 def render_run(report: Report, lang: Lang) -> str:
@@ -27,8 +39,9 @@ def render_run(report: Report, lang: Lang) -> str:
         lines += ["", t("heading.fixes", lang)]
         for number, fix in enumerate(report.fixes, start=1):
             lines.append(t("fix_line", lang, number=number, title=fix.title))
-            for step in fix.steps:
-                lines.append(t("step_line", lang, platform=t(f"platform.{step.platform}", lang), text=step.text))
+            for platforms, step in _grouped(fix.steps):
+                names = t("list_separator", lang).join(t(f"platform.{p}", lang) for p in platforms)
+                lines.append(t("step_line", lang, platform=names, text=step.text))
                 for command_line in (step.command or "").splitlines():
                     lines.append(t("command_line", lang, command=command_line))
     if report.paths or report.vpn:
@@ -54,7 +67,7 @@ def render_run(report: Report, lang: Lang) -> str:
             t(
                 "vpn_line",
                 lang,
-                protocol=v.protocol or unknown,
+                protocol=protocol_name(v.protocol) if v.protocol else unknown,
                 adapter=v.adapter or unknown,
                 tunnel_mtu=v.tunnel_mtu if v.tunnel_mtu is not None else unknown,
                 recommended_mtu=v.recommended_mtu if v.recommended_mtu is not None else unknown,

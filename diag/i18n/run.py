@@ -30,6 +30,8 @@ RUN = Catalog(
             "reason.timeout": "it took longer than {seconds} seconds",
             "reason.deadline": "the run's time limit was reached before it could start",
             "reason.no_pmtu": "the path MTU could not be measured: {why}",
+            "reason.needs_privileges_probe": "sending probe packets needs administrator rights on this computer "
+            "({why})",
             "heading.diagnosis": "Diagnosis",
             "heading.findings": "What we found",
             "heading.fixes": "What to do",
@@ -68,6 +70,7 @@ RUN = Catalog(
             "echo.unreachable": "unreachable",
             "vpn_line": "  VPN: {protocol} on {adapter}, MTU {tunnel_mtu}; recommended MTU {recommended_mtu}",
             "unknown": "unknown",
+            "list_separator": ", ",
         },
         "ja": {
             "check.adapters": "ネットワークアダプター",
@@ -94,6 +97,8 @@ RUN = Catalog(
             "reason.timeout": "{seconds}秒以上かかりました",
             "reason.deadline": "始める前に全体の制限時間に達しました",
             "reason.no_pmtu": "経路MTUを測れませんでした: {why}",
+            "reason.needs_privileges_probe": "このコンピューターでは、測定用のパケットを送るのに管理者権限が必要です"
+            "（{why}）",
             "heading.diagnosis": "診断結果",
             "heading.findings": "見つかった問題",
             "heading.fixes": "対処方法",
@@ -132,6 +137,7 @@ RUN = Catalog(
             "echo.unreachable": "到達不能",
             "vpn_line": "  VPN: {protocol}（{adapter}）、MTU {tunnel_mtu}、推奨MTU {recommended_mtu}",
             "unknown": "不明",
+            "list_separator": "、",
         },
     },
 )
