@@ -24,16 +24,14 @@ from reports.errors import VpndiagError
 from reports.i18n import Lang
 from reports.model import Report
 
-# What the redaction counts are called; kinds redact() reports that are not listed here are shown by their key.
+# What the redaction counts are called (diag.upload.redact's Kind); a kind added there is shown by its key until named here.
 KIND_NAMES: dict[Lang, dict[str, str]] = {
     "en": {
         "ipv4": "IPv4 addresses",
         "ipv6": "IPv6 addresses",
         "hostname": "host names",
         "mac": "hardware addresses",
-        "path": "file paths",
-        "username": "user names",
-        "email": "e-mail addresses",
+        "user": "user names",
         "wifi": "Wi-Fi names",
         "adapter": "adapter names",
     },
@@ -42,9 +40,7 @@ KIND_NAMES: dict[Lang, dict[str, str]] = {
         "ipv6": "IPv6アドレス",
         "hostname": "ホスト名",
         "mac": "ハードウェアアドレス",
-        "path": "ファイルパス",
-        "username": "ユーザー名",
-        "email": "メールアドレス",
+        "user": "ユーザー名",
         "wifi": "Wi-Fi名",
         "adapter": "アダプター名",
     },
