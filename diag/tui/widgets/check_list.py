@@ -45,8 +45,8 @@ class CheckList(Static):
     CheckList { height: auto; }
     """
 
-    def __init__(self, lang: Lang, expected: tuple[str, ...] = (), **kwargs: str) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, lang: Lang, expected: tuple[str, ...] = (), *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.lang = lang
         self.rows: dict[str, CheckRow] = {name: CheckRow(name) for name in expected}
 

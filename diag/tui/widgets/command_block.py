@@ -22,8 +22,8 @@ class CommandBlock(Horizontal):
             super().__init__()
             self.text = text
 
-    def __init__(self, command: str, copy_label: str, **kwargs: str) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, command: str, copy_label: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.command = command
         self.copy_label = copy_label
 

@@ -41,5 +41,5 @@ class FindingsList(Static):
     FindingsList { height: auto; margin: 0 0 1 0; }
     """
 
-    def __init__(self, findings: Iterable[Finding], lang: Lang, **kwargs: str) -> None:
-        super().__init__(render_findings(findings, lang), **kwargs)  # type: ignore[arg-type]
+    def __init__(self, findings: Iterable[Finding], lang: Lang) -> None:
+        super().__init__(render_findings(findings, lang))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.text import Text
+from textual.geometry import Size
 from textual.widget import Widget
 
 from diag.i18n.tui import TUI
@@ -43,8 +44,16 @@ class ProbeChart(Widget):
     ProbeChart { height: auto; }
     """
 
-    def __init__(self, lang: Lang, probes: Iterable[Probe] = (), *, max_rows: int | None = None, **kwargs: str) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        lang: Lang,
+        probes: Iterable[Probe] = (),
+        *,
+        max_rows: int | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
         self.lang = lang
         # A list is kept, not copied: the checks screen owns it, so a rebuilt chart (language switch) shows the same.
         self.probes: list[Probe] = probes if isinstance(probes, list) else list(probes)
@@ -73,7 +82,7 @@ class ProbeChart(Widget):
             return self.probes
         return self.probes[-self.max_rows :]
 
-    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         rows = len(self._shown())
         return 1 + rows + (1 if rows else 0)
 

@@ -23,8 +23,8 @@ class ReferenceCode(Horizontal):
     ReferenceCode > Button { margin: 2 0 0 2; }
     """
 
-    def __init__(self, code: str, copy_label: str, **kwargs: str) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, code: str, copy_label: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.code = code
         self.copy_label = copy_label
 
