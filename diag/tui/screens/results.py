@@ -10,6 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Collapsible, Footer, Static
 
 from diag.i18n.tui import TUI
+from diag.profile import Profile
 from diag.summary import render_text
 from diag.tui.screens.base import WizardScreen
 from diag.tui.widgets.command_block import CommandBlock
@@ -58,6 +59,17 @@ def steps_for_os(report: Report) -> list[tuple[str, list[FixStep]]]:
     return fixes
 
 
+def support_line(profile: Profile, lang: Lang) -> str | None:
+    """How to reach the provider's support, from the profile; None when the profile names no contact."""
+    support = profile.support
+    contact = " / ".join(str(value) for value in (support.phone, support.email, support.url) if value)
+    if not contact:
+        return None
+    if support.hours:
+        contact = TUI.text("support_hours", lang, contact=contact, hours=support.hours)
+    return TUI.text("support_contact", lang, provider=profile.provider, contact=contact)
+
+
 class ResultsScreen(WizardScreen):
     CSS_PATH = "results.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -91,6 +103,9 @@ class ResultsScreen(WizardScreen):
                     yield Static(step.text, classes="step", markup=False)
                     if step.command:
                         yield CommandBlock(step.command, self.t("copy"))
+            support = support_line(self.wizard.profile, self.lang)
+            if support:
+                yield Static(support, id="support", markup=False)
             with Collapsible(title=self.t("details_heading"), collapsed=not self.details_open, id="details"):
                 for path in report.paths:
                     if path.probes:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from diag.tui.screens.results import headline, main_path, steps_for_os
+from diag.tui.screens.results import headline, main_path, steps_for_os, support_line
 from reports.model import Finding, Fix, FixStep, Report, Severity
 
-from .conftest import example
+from .conftest import example, lab_profile
 
 
 def _finding(finding_id: str, severity: Severity) -> Finding:
@@ -44,3 +44,11 @@ def test_fixes_for_the_most_serious_finding_come_first_and_only_for_this_os() ->
         }
     )
     assert [title for title, _ in steps_for_os(report)] == ["for_major title", "for_minor title"]
+
+
+def test_support_line_from_the_profile() -> None:
+    profile = lab_profile(support={"phone": "0120-000-000", "email": "help@vpn.invalid", "hours": "平日 10-18時"})
+    assert (
+        support_line(profile, "en") == "Questions? Example VPN support: 0120-000-000 / help@vpn.invalid (平日 10-18時)"
+    )
+    assert support_line(lab_profile(support={}), "ja") is None
