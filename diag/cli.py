@@ -25,6 +25,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("export", "write a report as one HTML file, Markdown or JSON, for reading offline"),
     ("pmtu", "measure the path MTU to a host, also through PMTUD black holes"),
     ("serve", "run the support server: report uploads, staff API and web UI, probe responders"),
+    ("tui", "the interactive wizard (also what `vpndiag` alone opens)"),
     ("staff", "manage the support server's staff accounts"),
     ("watch", "watch the tunnel over time and catch intermittent drops"),
 )

@@ -3,7 +3,7 @@
 Every string of the report is walked generically (field values, list items, dict keys and values), so a field added
 to the model later is covered without a change here. Replaced: IPv4 and IPv6 addresses in every textual form
 (compressed, IPv4-mapped, with zone ids, inside sentences), MAC addresses, host names, user names (and with them the
-home folder in paths) and Wi-Fi network names.
+home folder in paths), Wi-Fi network names and adapter names (unless the provider profile keeps them).
 
 Each value becomes a pseudonym computed with HMAC-SHA256 under a key drawn fresh for every report: inside one report
 the same address always gets the same pseudonym (support can still see that the route's gateway is the adapter's
@@ -32,10 +32,10 @@ from diag.profile import Collection
 from reports.model import Report
 
 # Kinds the customer or the provider profile may choose to keep (Collection in diag/profile.py).
-KEEPABLE = frozenset({"hostnames", "wifi_names", "user_names"})
+KEEPABLE = frozenset({"hostnames", "wifi_names", "user_names", "adapter_names"})
 
 # Keys of report.privacy.redaction_counts.
-Kind = Literal["ipv4", "ipv6", "mac", "hostname", "user", "wifi"]
+Kind = Literal["ipv4", "ipv6", "mac", "hostname", "user", "wifi", "adapter"]
 
 Scope = Literal["private", "public", "link-local", "loopback", "other"]
 
@@ -71,6 +71,7 @@ _SSID = re.compile(r"(?<![A-Za-z])E?SSID\s*(?:名\s*)?[:=]\s*(?:\"([^\"\n]+)\"|'
 _HOSTNAME_IN_TEXT = re.compile(
     r"(?<![\w.-])(?:(?:DESKTOP|LAPTOP|WIN)-[A-Z0-9]{6,}|[A-Za-z0-9][A-Za-z0-9-]*\.local)(?![\w-])"
 )
+_PSEUDONYM = re.compile(r"^(?:host|user|wifi|adapter|mac|ip[46]-[a-z-]+)-[0-9a-f]{8,}$")
 _DNS_NAME = re.compile(
     r"^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$"
 )
@@ -100,6 +101,7 @@ class _Pseudonyms:
     hostnames: set[str] = field(default_factory=set)
     users: set[str] = field(default_factory=set)
     wifi: set[str] = field(default_factory=set)
+    adapters: set[str] = field(default_factory=set)
     seen: dict[Kind, set[str]] = field(default_factory=dict)
     issued: dict[str, str] = field(default_factory=dict)
     public_ip_kept: bool = False
@@ -128,12 +130,19 @@ class _Pseudonyms:
     def compile_known(self) -> None:
         """One pattern for every known name (longest first, so "tokyo1.vpn.example" wins over "tokyo1")."""
         kinds: dict[str, tuple[Kind, str]] = {}
+        # A report redacted before keeps its pseudonyms: "host-1f0c9a2b" is no host name to hide again.
+        self.wifi, self.hostnames, self.users, self.adapters = (
+            {v for v in names if not _PSEUDONYM.match(v)}
+            for names in (self.wifi, self.hostnames, self.users, self.adapters)
+        )
         for value in self.wifi:
             kinds[value.lower()] = ("wifi", "wifi")
         for value in self.hostnames:
             kinds[value.lower()] = ("hostname", "host")
         for value in self.users:
             kinds.setdefault(value.lower(), ("user", "user"))
+        for value in self.adapters:
+            kinds.setdefault(value.lower(), ("adapter", "adapter"))
         self._known_kinds = kinds
         if kinds:
             alternatives = "|".join(re.escape(v) for v in sorted(kinds, key=len, reverse=True))
@@ -267,6 +276,16 @@ def _gather_names(report: Report, pseudonyms: _Pseudonyms, keep: frozenset[str])
                     pseudonyms.hostnames.add(name.split(".")[0])  # the short name appears in prompts and paths
         for text in texts:
             pseudonyms.hostnames.update(m.group(0) for m in _HOSTNAME_IN_TEXT.finditer(text))
+    if "adapter_names" not in keep:
+        # Windows lets people name adapters ("Taro's Wi-Fi"); the same name reappears in routes and fix commands.
+        routes = report.routes
+        adapter_names: list[str | None] = [a.name for a in report.adapters]
+        adapter_names += [
+            report.vpn.adapter if report.vpn else None,
+            routes.default_interface if routes else None,
+            routes.vpn_server.interface if routes and routes.vpn_server else None,
+        ]
+        pseudonyms.adapters.update(n for n in adapter_names if n and len(n) >= 2)
     if "user_names" not in keep:
         for text in texts:
             pseudonyms.users.update(m.group(1) for m in _HOME.finditer(text))
@@ -380,5 +399,7 @@ def keep_from_collection(collection: Collection, *, customer_allows_public_ip: b
         keep.add("hostnames")
     if collection.wifi_names:
         keep.add("wifi_names")
+    if collection.adapter_names:
+        keep.add("adapter_names")
     public_ip = collection.public_ip == "always" or (collection.public_ip == "ask" and customer_allows_public_ip)
     return frozenset(keep), public_ip

@@ -1,0 +1,1 @@
+"""One module per wizard screen, its styles in <screen>.tcss beside it."""

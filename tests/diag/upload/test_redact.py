@@ -101,7 +101,7 @@ def _place(texts: list[str]) -> Report:
         system=System(os="linux", privileged=False, os_version="Debian 12", hostname=None, locale=slots[0][:200]),
         adapters=[
             Adapter(
-                name=slots[1][:200] or "eth0",
+                name="nic0",
                 mtu=1500,
                 is_up=True,
                 is_vpn=False,
@@ -119,7 +119,7 @@ def _place(texts: list[str]) -> Report:
                 evidence={(slots[5][:200] or "k"): slots[0][:200]},
             )
         ],
-        tcp=Tcp(settings={t[:200]: t[:200] for t in texts[:8]}),
+        tcp=Tcp(settings={t[:200]: t[:200] for t in texts[:8]}, reason=slots[1]),
     )
 
 
@@ -199,7 +199,8 @@ def test_ip_address_objects_keep_family_and_scope() -> None:
     assert adapter.addresses[2].address.startswith("ip6-public-")
     assert adapter.mac is not None
     assert adapter.mac.startswith("mac-")
-    assert out.privacy.redaction_counts == {"ipv4": 1, "ipv6": 2, "mac": 1}
+    assert out.privacy.redaction_counts == {"ipv4": 1, "ipv6": 2, "mac": 1, "adapter": 1}
+    assert adapter.name.startswith("adapter-")
     assert "192.168.10.23" not in out.model_dump_json()
 
 
@@ -284,7 +285,7 @@ def test_provider_may_allow_host_and_wifi_names() -> None:
 
 def test_tool_words_and_versions_are_left_alone() -> None:
     report = example_report()
-    out = redact(report, key=KEY, include_local_names=False)
+    out = redact(report, key=KEY, keep=frozenset({"adapter_names"}), include_local_names=False)
     assert out.system.os_version == "10.0.22631"
     assert out.tool.version == "0.1.0"
     assert out.adapters[0].kind == AdapterKind.wifi
@@ -307,7 +308,7 @@ def test_wifi_name_equal_to_a_tool_word_does_not_break_the_report() -> None:
 def test_pseudonyms_longer_than_the_field_allows_are_cut() -> None:
     name = " ".join(f"10.0.0.{i}" for i in range(1, 26))  # 250 characters; the pseudonyms make it ~500
     report = _report(adapters=[Adapter(name=name, mtu=1500, is_up=True, is_vpn=False, kind=AdapterKind.ethernet)])
-    out = redact(report, key=KEY, include_local_names=False)
+    out = redact(report, key=KEY, keep=frozenset({"adapter_names"}), include_local_names=False)
     assert len(out.adapters[0].name) == 256
     assert "10.0.0." not in out.adapters[0].name
 
@@ -367,3 +368,18 @@ def test_address_glued_to_a_word_keeps_its_scope() -> None:
     assert re.fullmatch(
         r"src:ip6-link-local-\w+ dev eth0:ip6-link-local-\w+ addr:ip4-private-\w+ ll=ip6-link-local-\w+", detail
     ), detail
+
+
+def test_adapter_names_are_pseudonyms_everywhere_unless_the_profile_keeps_them() -> None:
+    report = example_report()
+    out = redact(report, key=KEY, include_local_names=False)
+    tunnel = out.adapters[1].name
+    assert tunnel.startswith("adapter-")
+    assert out.vpn is not None
+    assert out.vpn.adapter == tunnel  # the same adapter, recognisably, in the VPN block
+    command = out.fixes[0].steps[0].command
+    assert command is not None
+    assert f'subinterface "{tunnel}" mtu=1340' in command
+    assert "WireGuard Tunnel" not in out.model_dump_json()
+    keep, _ = keep_from_collection(Collection(), customer_allows_public_ip=False)  # the shipped default keeps them
+    assert redact(report, keep=keep, include_local_names=False).adapters[1].name == "WireGuard Tunnel"

@@ -1,0 +1,148 @@
+"""What the wizard calls to do real work: run the checks, redact, upload, queue, export.
+
+The app takes a `Backend` so tests can give it a deterministic runner (recorded reports, no network); the shipped
+default, `real_backend()`, binds diag.run and diag.upload, imported only when first used so the wizard starts fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Protocol
+
+from reports.i18n import Lang
+from reports.model import Probe, Report
+
+ExportFormat = Literal["json", "html"]
+
+
+class ProgressEvent(Protocol):
+    """What diag.run.Progress carries; the checks screen reads only these attributes."""
+
+    @property
+    def check(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def detail(self) -> str | None: ...
+    @property
+    def probe(self) -> Probe | None: ...
+
+
+class Receipt(Protocol):
+    """What the support server answered (diag.upload.client.UploadReceipt)."""
+
+    @property
+    def reference(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class WizardOptions:
+    """What the welcome screen lets the customer choose; becomes diag.run.RunOptions."""
+
+    targets: tuple[str, ...] = ()
+    vpn_server: str | None = None
+    protocol: str | None = None
+    probe_server: str | None = None
+    mss_server: str | None = None
+    lang: Lang = "en"
+
+
+@dataclass(frozen=True)
+class DetectedVpn:
+    """A VPN adapter that is up on this machine, and the protocol it looks like (None when unknown)."""
+
+    adapter: str
+    protocol: str | None
+
+
+RunChecks = Callable[[WizardOptions, Callable[[ProgressEvent], None]], Awaitable[Report]]
+DetectVpn = Callable[[], Awaitable[DetectedVpn | None]]
+Queue = Callable[[Report, Lang], Path]  # keep in the outbox; raises VpndiagError when it cannot
+Export = Callable[[Report, ExportFormat, Lang], str]
+
+
+class Redact(Protocol):
+    """diag.upload.redact.redact: `key` is fixed per screen so the preview is exactly what is sent."""
+
+    def __call__(self, report: Report, *, keep_public_ip: bool, keep: frozenset[str], key: bytes) -> Report: ...
+
+
+class Upload(Protocol):
+    """diag.upload.client.upload_report; raises diag.errors.UploadError."""
+
+    async def __call__(
+        self, report: Report, endpoint: str, *, ca_bundle: str | None, ingest_key: str | None, lang: Lang
+    ) -> Receipt: ...
+
+
+async def _run_checks(options: WizardOptions, on_progress: Callable[[ProgressEvent], None]) -> Report:
+    from diag.run import RunOptions, run_checks
+
+    run_options = RunOptions(
+        targets=options.targets,
+        vpn_server=options.vpn_server,
+        protocol=options.protocol,
+        probe_server=options.probe_server,
+        mss_server=options.mss_server,
+        lang=options.lang,
+    )
+    return await run_checks(run_options, on_progress)
+
+
+async def _detect_vpn() -> DetectedVpn | None:
+    """Local only (adapters and VPN programs), nothing goes on the network: safe before the customer presses Start."""
+    from diag.checks.adapters import collect_adapters, detect_vpn_protocol, running_vpn_processes
+
+    adapters = await asyncio.to_thread(collect_adapters)
+    up = [adapter for adapter in adapters if adapter.is_vpn and adapter.is_up]
+    if not up:
+        return None
+    processes = await asyncio.to_thread(running_vpn_processes)
+    return DetectedVpn(adapter=up[0].name, protocol=detect_vpn_protocol(adapters, processes))
+
+
+def _redact(report: Report, *, keep_public_ip: bool, keep: frozenset[str], key: bytes) -> Report:
+    from diag.upload.redact import redact
+
+    return redact(report, keep_public_ip=keep_public_ip, keep=keep, key=key)
+
+
+async def _upload(
+    report: Report, endpoint: str, *, ca_bundle: str | None, ingest_key: str | None, lang: Lang
+) -> Receipt:
+    from diag.upload.client import upload_report
+
+    return await upload_report(report, endpoint, ca_bundle=ca_bundle, ingest_key=ingest_key, lang=lang)
+
+
+def _queue(report: Report, lang: Lang) -> Path:
+    from diag.upload.outbox import Outbox
+
+    return Outbox(lang=lang).add(report)
+
+
+def _export(report: Report, fmt: ExportFormat, lang: Lang) -> str:
+    from diag.upload.export import export_report
+
+    return export_report(report, fmt, lang=lang)
+
+
+@dataclass(frozen=True)
+class Backend:
+    run_checks: RunChecks = _run_checks
+    detect_vpn: DetectVpn = _detect_vpn
+    redact: Redact = _redact
+    upload: Upload = _upload
+    queue: Queue = _queue
+    export: Export = _export
+    save_dir: Path = field(default_factory=Path.home)
+    # A fresh HMAC key per send screen: pseudonyms link nothing across reports (tests fix it).
+    redaction_key: Callable[[], bytes] = field(default=lambda: secrets.token_bytes(32))
+
+
+def real_backend() -> Backend:
+    return Backend()

@@ -1,0 +1,159 @@
+"""Welcome: what the check does and collects, the language, the VPN server and protocol, Start."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
+
+from diag.tui.backend import DetectedVpn, WizardOptions
+from diag.tui.screens.base import WizardScreen
+from diag.tui.widgets.title_bar import TitleBar
+
+DETECT = "detect"
+# Protocol names as diag.checks.overhead knows them; shown as their product names (not translated).
+PROTOCOLS: tuple[tuple[str, str], ...] = (
+    ("WireGuard", "wireguard"),
+    ("OpenVPN (UDP)", "openvpn-udp"),
+    ("OpenVPN (TCP)", "openvpn-tcp"),
+    ("IPsec", "ipsec"),
+    ("IKEv2", "ikev2"),
+    ("L2TP/IPsec", "l2tp"),
+    ("PPTP", "pptp"),
+    ("SSTP", "sstp"),
+    ("OpenConnect", "openconnect"),
+)
+
+
+class WelcomeScreen(WizardScreen):
+    CSS_PATH = "welcome.tcss"
+    AUTO_FOCUS = "#start"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "start", "Start", id="key_start")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        options = self.wizard.options
+        servers = self.wizard.profile.vpn_servers
+        known = {server.host: str(index) for index, server in enumerate(servers)}
+        self.server_choice: str = known.get(options.vpn_server or "", DETECT)
+        if options.vpn_server is None and servers:
+            self.server_choice = "0"
+        self.typed_server: str = options.vpn_server if options.vpn_server and options.vpn_server not in known else ""
+        default_protocol = servers[int(self.server_choice)].protocol if self.server_choice != DETECT else None
+        self.protocol: str = options.protocol or default_protocol or DETECT
+        self.detected: DetectedVpn | None = None
+        self.detection_done = False
+
+    def compose(self) -> ComposeResult:
+        servers = self.wizard.profile.vpn_servers
+        server_options = [(f"{s.name} ({s.host})", str(i)) for i, s in enumerate(servers)]
+        server_options.append((self.t("server_detect"), DETECT))
+        protocols = [(self.t("protocol_detect"), DETECT), *PROTOCOLS]
+        if self.protocol not in {value for _, value in protocols}:
+            protocols.append((self.protocol, self.protocol))
+        yield TitleBar(self.wizard.title)
+        with VerticalScroll(id="body"):
+            yield Static(self.t("welcome_heading"), classes="heading")
+            yield Static(self.t("welcome_intro"), classes="intro")
+            yield Static(self.t("welcome_privacy", provider=self.wizard.profile.provider), classes="intro")
+            with Horizontal(classes="row"):
+                yield Label(self.t("language_label"), classes="label")
+                yield Button(
+                    "English", id="lang-en", compact=True, variant="primary" if self.lang == "en" else "default"
+                )
+                yield Button(
+                    "日本語", id="lang-ja", compact=True, variant="primary" if self.lang == "ja" else "default"
+                )
+            with Horizontal(classes="row"):
+                yield Label(self.t("server_label"), classes="label")
+                yield Select(server_options, value=self.server_choice, allow_blank=False, compact=True, id="server")
+            with Horizontal(classes="row"):
+                yield Label(self.t("server_typed"), classes="label")
+                yield Input(self.typed_server, placeholder=self.t("server_placeholder"), compact=True, id="typed")
+            with Horizontal(classes="row"):
+                yield Label(self.t("protocol_label"), classes="label")
+                yield Select(protocols, value=self.protocol, allow_blank=False, compact=True, id="protocol")
+            yield Static(self._detected_text(), id="detected")
+            yield Button(self.t("start"), id="start", variant="success")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if not self.detection_done and not self.workers:
+            self.detect()
+
+    @work(exclusive=True, exit_on_error=False, group="detect")
+    async def detect(self) -> DetectedVpn | None:
+        return await self.wizard.backend.detect_vpn()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "detect" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        # A detection that failed is the same to the customer as none found: the checks say more.
+        self.detected = event.worker.result if event.state is WorkerState.SUCCESS else None
+        self.detection_done = True
+        if self.detected and self.detected.protocol and self.protocol == DETECT:
+            self.protocol = self.detected.protocol
+            self.query_one("#protocol", Select).value = self.protocol
+        self.query_one("#detected", Static).update(self._detected_text())
+
+    def _detected_text(self) -> str:
+        if not self.detection_done:
+            return self.t("detect_running")
+        if self.detected is None:
+            return self.t("detect_none")
+        if self.detected.protocol is None:
+            return self.t("detect_found_unknown", adapter=self.detected.adapter)
+        name = dict((value, label) for label, value in PROTOCOLS).get(self.detected.protocol, self.detected.protocol)
+        return self.t("detect_found", protocol=name, adapter=self.detected.adapter)
+
+    def save_state(self) -> None:
+        self.server_choice = str(self.query_one("#server", Select).value)
+        self.typed_server = self.query_one("#typed", Input).value.strip()
+        self.protocol = str(self.query_one("#protocol", Select).value)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "server" and event.value != DETECT and event.value != Select.BLANK:
+            server = self.wizard.profile.vpn_servers[int(str(event.value))]
+            self.query_one("#protocol", Select).value = server.protocol
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.action_start()
+        elif event.button.id in ("lang-en", "lang-ja"):
+            self.save_state()
+            self.wizard.set_language("ja" if event.button.id == "lang-ja" else "en")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_start()
+
+    def chosen_options(self) -> WizardOptions:
+        """The options for this run: typed server first, then the chosen profile server, else detection."""
+        self.save_state()
+        options = self.wizard.options
+        profile = self.wizard.profile
+        targets = list(options.targets)
+        vpn_server = self.typed_server or None
+        if vpn_server is None and self.server_choice != DETECT:
+            chosen = profile.vpn_servers[int(self.server_choice)]
+            vpn_server = chosen.host
+            if chosen.tunnel_target and chosen.tunnel_target not in targets:
+                targets.append(chosen.tunnel_target)
+        return replace(
+            options,
+            targets=tuple(targets),
+            vpn_server=vpn_server,
+            protocol=None if self.protocol == DETECT else self.protocol,
+            probe_server=options.probe_server or (profile.probe_servers[0] if profile.probe_servers else None),
+            mss_server=options.mss_server or profile.mss_server,
+            lang=self.lang,
+        )
+
+    def action_start(self) -> None:
+        self.wizard.start_checks(self.chosen_options())
