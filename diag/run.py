@@ -16,13 +16,7 @@ tools finish on their own within their command timeouts.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import locale
-import os
-import platform
 import re
-import socket
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -30,6 +24,7 @@ from typing import Literal, TypeVar
 
 from diag import __version__
 from diag.i18n.run import RUN
+from diag.system import system_facts
 from reports.errors import VpndiagError
 from reports.i18n import Lang
 from reports.model import (
@@ -40,7 +35,6 @@ from reports.model import (
     Probe,
     Report,
     Routes,
-    System,
     Tcp,
     Tool,
     Vpn,
@@ -221,54 +215,6 @@ def _tunnel_adapter(adapters: list[Adapter], via: str | None) -> Adapter | None:
 
 
 # ---- system facts ------------------------------------------------------------------------------------------------
-
-
-def _os_name() -> Literal["linux", "macos", "windows", "other"]:
-    if sys.platform.startswith("linux"):
-        return "linux"
-    if sys.platform == "darwin":
-        return "macos"
-    if sys.platform == "win32":
-        return "windows"
-    return "other"
-
-
-def _os_version(os_name: str) -> str:
-    if os_name == "linux":
-        with contextlib.suppress(OSError):
-            return platform.freedesktop_os_release().get("PRETTY_NAME", platform.release())[:256]
-        return platform.release()
-    if os_name == "macos":
-        return platform.mac_ver()[0]
-    return platform.version()
-
-
-def is_privileged() -> bool:
-    if hasattr(os, "geteuid"):
-        return os.geteuid() == 0
-    try:
-        import ctypes
-
-        return bool(ctypes.windll.shell32.IsUserAnAdmin())  # type: ignore[attr-defined]
-    except (AttributeError, OSError):
-        return False
-
-
-def system_facts() -> System:
-    os_name = _os_name()
-    try:
-        os_locale = locale.getlocale()[0]
-    except ValueError:
-        os_locale = None
-    return System(
-        os=os_name,
-        os_version=_os_version(os_name),
-        arch=platform.machine(),
-        privileged=is_privileged(),
-        hostname=socket.gethostname()[:256] or None,
-        locale=os_locale,
-        python=platform.python_version(),
-    )
 
 
 # ---- the run ----------------------------------------------------------------------------------------------------

@@ -6,22 +6,13 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from typing import Literal
 
-OsName = Literal["linux", "macos", "windows", "other"]
+from diag.system import OsName, current_os
+
+__all__ = ["OsName", "current_os"]
 
 # The OS tools answer in well under a second; PowerShell's first start can take a few seconds on a slow laptop.
 COMMAND_TIMEOUT_S = 8.0
-
-
-def current_os() -> OsName:
-    if sys.platform.startswith("linux"):
-        return "linux"
-    if sys.platform == "darwin":
-        return "macos"
-    if sys.platform == "win32":
-        return "windows"
-    return "other"
 
 
 def _oem_codepage() -> str | None:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import socket
 import struct
-import sys
 from dataclasses import dataclass
 from typing import Literal
+
+from diag import system
 
 Family = Literal[4, 6]
 
@@ -55,13 +56,9 @@ DONT_FRAGMENT: dict[OsName, dict[Family, tuple[int, int, int]]] = {
 
 
 def current_os() -> OsName | None:
-    if sys.platform.startswith("linux"):
-        return "linux"
-    if sys.platform == "darwin":
-        return "macos"
-    if sys.platform == "win32":
-        return "windows"
-    return None
+    """The OS whose socket options apply here, or None on another OS."""
+    name = system.current_os()
+    return None if name == "other" else name
 
 
 def set_dont_fragment(sock: socket.socket, family: Family, os_name: OsName | None = None) -> None:

@@ -2,40 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import platform
-import sys
 from datetime import UTC, datetime
-from typing import Literal
 
 from diag import __version__
+from diag.system import system_facts
 from diag.watch.sampler import WatchPlan, WatchResult
 from diag.watch.timeline import Outcome
 from reports.i18n import Lang
-from reports.model import CheckStatus, Report, System, Tool, Vpn
+from reports.model import CheckStatus, Report, Tool, Vpn
 from reports.rules import apply_rules
-
-
-def _os() -> Literal["linux", "macos", "windows", "other"]:
-    if sys.platform.startswith("linux"):
-        return "linux"
-    if sys.platform == "darwin":
-        return "macos"
-    if sys.platform == "win32":
-        return "windows"
-    return "other"
-
-
-def _privileged() -> bool:
-    geteuid = getattr(os, "geteuid", None)
-    if geteuid is not None:
-        return bool(geteuid() == 0)
-    try:
-        import ctypes
-
-        return bool(ctypes.windll.shell32.IsUserAnAdmin())  # type: ignore[attr-defined]
-    except (AttributeError, OSError):
-        return False
 
 
 def watch_check(result: WatchResult, elapsed_ms: float) -> CheckStatus:
@@ -65,13 +40,7 @@ def watch_report(
     report = Report(
         lang=lang,
         tool=Tool(version=__version__),
-        system=System(
-            os=_os(),
-            os_version=platform.release(),
-            arch=platform.machine(),
-            privileged=_privileged(),
-            python=platform.python_version(),
-        ),
+        system=system_facts(),
         vpn=Vpn(
             server=vpn_server_name,
             adapter=plan.adapter,
