@@ -18,6 +18,10 @@ from reports.rules.facts import Facts
 UNSCALED_MAX_WINDOW = 65535  # RFC 9293: the 16-bit window field
 # A window below the BDP by this factor still gives ~90 % of the link: not worth a warning.
 BDP_SLACK = 0.9
+# A window that lets one connection reach 1 Gbit/s limits nothing a customer would notice: consumer lines and VPN
+# servers rarely give one flow more, and a fast local link (10 Gbit/s Ethernet, virtual adapters) would otherwise
+# make every healthy machine look "limited".
+ENOUGH_PER_CONNECTION_MBPS = 1000.0
 MIB = 1024 * 1024
 # Linux gives roughly half of the socket buffer to the advertised window (tcp_adv_win_scale, ip-sysctl.rst), so the
 # buffer must be about twice the window wanted; 4 MiB is below every distribution's default tcp_rmem max (6 MiB).
@@ -143,6 +147,8 @@ def _rwin_limits_throughput(tcp: Tcp) -> Observation | None:
     if window >= bdp * BDP_SLACK:
         return None
     cap = round(tcp.throughput_cap_mbps if tcp.throughput_cap_mbps is not None else cap_mbps(window, rtt), 1)
+    if cap >= ENOUGH_PER_CONNECTION_MBPS:
+        return None
     return Observation(
         id="rwin_limits_throughput",
         severity=Severity.warning,

@@ -125,6 +125,28 @@ def test_small_linux_window_gets_bigger_buffers() -> None:
     assert "net.ipv4.tcp_rmem=4096 87380 16777216" in raise_fix.steps[0].command
 
 
+def test_window_that_allows_a_gigabit_is_no_limit_even_on_a_faster_link() -> None:
+    # 16 MiB at 83 ms is about 1.6 Gbit/s per connection: below a 10 Gbit/s veth's BDP, but nothing to warn about.
+    fast = recorded(
+        "healthy-linux",
+        tcp__max_receive_window=16777216,
+        tcp__rtt_ms=83.0,
+        tcp__link_speed_mbps=10000.0,
+        tcp__bdp_bytes=None,
+        tcp__throughput_cap_mbps=None,
+    )
+    assert "rwin_limits_throughput" not in ids(fast)
+    capped = recorded(
+        "healthy-linux",
+        tcp__max_receive_window=4194304,
+        tcp__rtt_ms=83.0,
+        tcp__link_speed_mbps=10000.0,
+        tcp__bdp_bytes=None,
+        tcp__throughput_cap_mbps=None,
+    )
+    assert "rwin_limits_throughput" in ids(capped)
+
+
 def test_loss_and_delay_thresholds() -> None:
     assert "packet_loss" not in ids(recorded("healthy-linux", paths__0__loss=0.02))
     lossy = diagnose(recorded("healthy-linux", paths__0__loss=0.3), "en")[0]
