@@ -24,8 +24,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("upload", "send a report to support (redacted), or the ones waiting in the outbox"),
     ("export", "write a report as one HTML file, Markdown or JSON, for reading offline"),
     ("pmtu", "measure the path MTU to a host, also through PMTUD black holes"),
-    ("serve", "run the support server's probe responders (UDP path-MTU probes)"),
+    ("serve", "run the support server: report uploads, staff API and web UI, probe responders"),
     ("watch", "watch the tunnel over time and catch intermittent drops"),
+    ("staff", "manage the support server's staff accounts"),
 )
 
 

@@ -1,50 +1,122 @@
-"""`vpndiag serve --udp-port N`: the support server's probe responders.
+"""`vpndiag serve`: the support server on one host: ingest API, staff API and web UI over HTTP, and the probe
+responders customers' tools measure against (UDP path-MTU probes, TCP MSS reflection).
 
-For now only the UDP path-MTU responder (reports/server/udp_responder.py); the support server's issue adds the
-ingest API, the staff UI and the other responders to this command.
+Heavy imports (FastAPI, SQLAlchemy, uvicorn) happen in run(), so the rest of the CLI never loads them.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import Any
+
+from reports.errors import VpndiagError
+
+DEFAULT_HTTP = "127.0.0.1:8080"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--udp-port", type=int, metavar="N", help="answer UDP path-MTU probes on this port")
-    parser.add_argument("--udp-host", default="::", metavar="ADDR", help="address to listen on (default: all)")
+    parser.add_argument(
+        "--http",
+        default=DEFAULT_HTTP,
+        metavar="HOST:PORT",
+        help=f"where the web server listens (default {DEFAULT_HTTP})",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="sqlite:///PATH or postgresql://USER:PASS@HOST/DB (default: a SQLite file in the user data "
+        "directory, or in $VPNDIAG_DATA_DIR)",
+    )
+    parser.add_argument("--ingest-key", metavar="K", help="uploads must send this in the X-Ingest-Key header")
+    parser.add_argument(
+        "--rate-limit",
+        type=float,
+        default=60.0,
+        metavar="PER_MINUTE",
+        help="uploads per minute from one client address, after a burst of 20 (0 turns the limit off; default 60)",
+    )
+    parser.add_argument("--udp-port", type=int, metavar="N", help="also answer UDP path-MTU probes on this port")
+    parser.add_argument("--udp-host", default="::", metavar="ADDR", help="address for the UDP responder (default: all)")
+    parser.add_argument(
+        "--mss-port", type=int, metavar="N", help="also reflect the TCP MSS of clients' SYNs on this port"
+    )
+    parser.add_argument("--mss-host", default="::", metavar="ADDR", help="address for the MSS reflector (default: all)")
+
+
+def parse_host_port(text: str) -> tuple[str, int]:
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise VpndiagError(f"--http needs HOST:PORT, e.g. 127.0.0.1:8080 or [::]:8080, not {text!r}.")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def _check_port(option: str, port: int | None) -> None:
+    if port is not None and not 0 < port < 65536:
+        raise VpndiagError(f"{option} needs a port number from 1 to 65535, not {port}.")
 
 
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from reports.errors import VpndiagError
+    import uvicorn
 
-    if args.udp_port is None or not 0 < args.udp_port < 65536:
-        raise VpndiagError("Say which UDP port to answer path-MTU probes on: vpndiag serve --udp-port 4821.")
-    try:
-        asyncio.run(_serve(args.udp_host, args.udp_port))
-    except OSError as exc:
-        raise VpndiagError(
-            f"Could not listen on UDP port {args.udp_port} ({exc.strerror or exc}); pick another port or stop "
-            "the program using it."
-        ) from exc
+    from reports.server.app import create_app
+    from reports.server.db import default_db_url
+    from reports.server.settings import ServerSettings
+
+    host, port = parse_host_port(args.http)
+    _check_port("--udp-port", args.udp_port)
+    _check_port("--mss-port", args.mss_port)
+    settings = ServerSettings(
+        db_url=args.db or default_db_url(),
+        ingest_key=args.ingest_key,
+        rate_limit_per_minute=args.rate_limit,
+    )
+    app = create_app(settings)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    shown_host = f"[{host}]" if ":" in host else host
+    safe_db = app.state.engine.url.render_as_string(hide_password=True)
+    print(
+        f"vpndiag serve: staff UI at http://{shown_host}:{port}/staff/ ; uploads to "
+        f"http://{shown_host}:{port}/api/v1/reports ; database {safe_db}",
+        flush=True,
+    )
+    # uvicorn's own loop choice (uvloop when installed), with the responders on the same loop.
+    with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
+        runner.run(_serve(uvicorn.Server(config), args))
     return 0
 
 
-async def _serve(host: str, port: int) -> None:
-    import asyncio
-    import signal
-    import sys
-
+async def _serve(server: Any, args: argparse.Namespace) -> None:
+    from reports.server.mss_reflector import start_mss_reflector
     from reports.server.udp_responder import start_udp_responder
 
-    handle = await start_udp_responder(host, port)
-    print(f"vpndiag serve: answering UDP path-MTU probes on port {handle.port}", file=sys.stderr, flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+    responders: list[Any] = []
     try:
-        await stop.wait()
+        if args.udp_port is not None:
+            udp = await _listen("UDP", args.udp_port, start_udp_responder(args.udp_host, args.udp_port))
+            responders.append(udp)
+            print(f"vpndiag serve: answering UDP path-MTU probes on port {udp.port}", file=sys.stderr, flush=True)
+        if args.mss_port is not None:
+            mss = await _listen("TCP", args.mss_port, start_mss_reflector(args.mss_host, args.mss_port))
+            responders.append(mss)
+            print(f"vpndiag serve: reflecting TCP MSS on port {mss.port}", file=sys.stderr, flush=True)
+        await server.serve()
+        if not server.started:
+            raise VpndiagError(
+                f"Could not listen on {args.http}; pick another --http address or stop the program using it."
+            )
     finally:
-        handle.close()
+        for responder in responders:
+            responder.close()
+
+
+async def _listen(kind: str, port: int, starting: Any) -> Any:
+    try:
+        return await starting
+    except OSError as exc:
+        raise VpndiagError(
+            f"Could not listen on {kind} port {port} ({exc.strerror or exc}); pick another port or stop "
+            "the program using it."
+        ) from exc

@@ -1,0 +1,25 @@
+"""The server's own diagnosis of an uploaded report: the same rules the customer's tool ran, re-run here.
+
+Staff see both: the customer's (what the customer was told, by the rules of the version they ran) and the server's
+(the rules of this version, which may be newer).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reports.model import Finding, Fix, Report
+from reports.rules import apply_rules
+
+
+class ServerDiagnosis(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    findings: list[Finding] = Field(default_factory=list)
+    fixes: list[Fix] = Field(default_factory=list)
+
+
+def rediagnose(report: Report) -> ServerDiagnosis:
+    """The findings and fixes this server's rules give for the report, in the report's language."""
+    diagnosed = apply_rules(report, report.lang)
+    return ServerDiagnosis(findings=diagnosed.findings, fixes=diagnosed.fixes)

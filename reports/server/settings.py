@@ -1,0 +1,22 @@
+"""What `vpndiag serve` was asked for; everything else in the server reads it from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reports.load import MAX_REPORT_BYTES
+
+# A real report is a few tens of kilobytes; 2 MiB on the wire leaves room for the largest the model allows gzipped.
+MAX_BODY_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    db_url: str
+    ingest_key: str | None = None
+    max_body_bytes: int = MAX_BODY_BYTES
+    # Decompressed: a small gzip body may not expand past what any report can be (no gzip bombs).
+    max_report_bytes: int = MAX_REPORT_BYTES
+    # Uploads per client address: a steady rate with a burst for an outbox emptying itself; 0 turns the limit off.
+    rate_limit_per_minute: float = 60.0
+    rate_limit_burst: int = 20

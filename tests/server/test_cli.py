@@ -1,0 +1,62 @@
+"""`vpndiag staff create` and `vpndiag serve` as a customer-facing support person runs them."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import run_vpndiag
+from tests.server.conftest import RunningServer, report_dict
+
+
+def test_staff_create_prints_a_token_that_the_api_accepts(db_url: str) -> None:
+    created = run_vpndiag("staff", "create", "alice", "--db", db_url, "--password", "correct horse battery")
+    assert created.returncode == 0, created.stderr
+    token = created.stdout.strip().splitlines()[-1]
+    assert len(token) >= 40
+    server = RunningServer(db_url, "--rate-limit", "0")
+    try:
+        body = gzip.compress(json.dumps(report_dict()).encode())
+        uploaded = httpx.post(
+            f"{server.base}/api/v1/reports", content=body, headers={"Content-Encoding": "gzip"}, timeout=10
+        )
+        assert uploaded.status_code == 201
+        listed = httpx.get(f"{server.base}/api/v1/reports", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert listed.json()["items"][0]["reference"] == uploaded.json()["reference"]
+    finally:
+        output = server.stop()
+    assert "staff UI at http://127.0.0.1:" in output
+
+
+def test_staff_create_asks_for_the_password_twice(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    same = run_vpndiag("staff", "create", "bob", "--db", db, input_text="a long password\na long password\n")
+    assert same.returncode == 0, same.stderr
+    differ = run_vpndiag("staff", "create", "bob", "--db", db, input_text="a long password\nanother one\n")
+    assert differ.returncode == 2
+    assert "differ" in differ.stderr
+    short = run_vpndiag("staff", "create", "bob", "--db", db, "--password", "short")
+    assert short.returncode == 2
+    assert "at least 8 characters" in short.stderr
+    assert "Traceback" not in short.stderr + differ.stderr
+
+
+def test_serve_uses_the_data_dir_by_default_and_rejects_bad_addresses(tmp_path: Path) -> None:
+    env = {**os.environ, "VPNDIAG_DATA_DIR": str(tmp_path)}
+    bad = run_vpndiag("serve", "--http", "nowhere", env=env)
+    assert bad.returncode == 2
+    assert "HOST:PORT" in bad.stderr
+    created = run_vpndiag("staff", "create", "carol", "--password", "correct horse battery", env=env)
+    assert created.returncode == 0, created.stderr
+    assert (tmp_path / "server.sqlite3").exists()
+
+
+def test_bad_database_url_is_a_sentence_not_a_traceback(tmp_path: Path) -> None:
+    answer = run_vpndiag("staff", "create", "dave", "--db", "mysql://x/y", "--password", "correct horse battery")
+    assert answer.returncode == 2
+    assert "SQLite or PostgreSQL" in answer.stderr
+    assert "Traceback" not in answer.stderr
