@@ -6,13 +6,21 @@ with the reason without it, a failure under VPNDIAG_REQUIRE_LAB=1).
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from reports.server.accounts import Accounts
 from reports.server.db import migrate, open_engine
-from tests.server.conftest import _empty_postgres, require_postgres
+from tests.conftest import ROOT
+from tests.server.conftest import _empty_postgres, free_port, require_postgres
 
 PASSWORD = "correct horse battery"
 
@@ -36,3 +44,77 @@ def create_staff(db_url: str, name: str = "alice") -> str:
     finally:
         engine.dispose()
     return token
+
+
+class ServeProcess:
+    """`vpndiag serve` as a real child process on a fixed loopback port, so it can be killed and started again
+    where clients keep sending. Output goes to a log file (a full pipe must never stall the server)."""
+
+    def __init__(self, db_url: str, log: Path, *extra: str) -> None:
+        self.db_url = db_url
+        self.log = log
+        self.extra = extra
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 60) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "diag",
+                    "serve",
+                    "--http",
+                    f"127.0.0.1:{self.port}",
+                    "--db",
+                    self.db_url,
+                    *self.extra,
+                ],
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"vpndiag serve exited with {self.process.returncode}: {self.log.read_text()}")
+            try:
+                if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"vpndiag serve did not answer /healthz within {timeout} s: {self.log.read_text()}")
+
+    def kill9(self) -> None:
+        """SIGKILL: no shutdown handlers, no flushing; whatever was not committed is gone."""
+        assert self.process is not None
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=15)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=15)
+
+
+@pytest.fixture
+def serve_process(server_db: str, tmp_path: Path) -> Iterator[Callable[..., ServeProcess]]:
+    """Factory: a ServeProcess on `server_db` (not started); every one is stopped at the end of the test."""
+    started: list[ServeProcess] = []
+
+    def make(*extra: str) -> ServeProcess:
+        server = ServeProcess(server_db, tmp_path / f"serve-{len(started)}.log", *extra)
+        started.append(server)
+        return server
+
+    yield make
+    for server in started:
+        server.stop()
