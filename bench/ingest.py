@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import psutil
 from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +52,7 @@ class Run:
     latencies: list[float]
     seconds: float
     errors: int
-    server_cpu_ms: float | None = None  # the server process's CPU time per request: independent of other load
+    server_cpu_ms: float | None = None  # the server's CPU time per request (all its processes): load-independent
 
     def row(self) -> str:
         ordered = sorted(self.latencies)
@@ -67,12 +68,15 @@ SERVER_PID: int | None = None
 
 
 def server_cpu_seconds() -> float:
-    """User + system CPU time of the server process so far (Linux /proc; 0 elsewhere)."""
-    try:
-        fields = Path(f"/proc/{SERVER_PID}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
+    """User + system CPU time of the server process and its worker processes so far."""
+    if SERVER_PID is None:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    try:
+        server = psutil.Process(SERVER_PID)
+        processes = [server, *server.children(recursive=True)]
+        return sum(p.cpu_times().user + p.cpu_times().system for p in processes)
+    except psutil.Error:
+        return 0.0
 
 
 def free_port() -> int:
@@ -82,9 +86,10 @@ def free_port() -> int:
         return port
 
 
-def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
+def start_server(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "diag", "serve", "--http", f"127.0.0.1:{port}", "--db", db, "--rate-limit", "0"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "diag", "serve", "--http", f"127.0.0.1:{port}", "--db", db, "--rate-limit", "0"],
+        [*command, "--workers", str(workers)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
     )
@@ -344,6 +349,7 @@ def main() -> None:
     parser.add_argument("--stored", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=30, help="requests per list-page case")
     parser.add_argument("--db", help="database URL (default: a SQLite file in a temporary folder)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server processes (default: cores)")
     parser.add_argument(
         "--client",
         choices=["httpx", "raw", "both"],
@@ -358,7 +364,7 @@ def main() -> None:
         migrate(engine)
         engine.dispose()
         port = free_port()
-        server = start_server(db, port)
+        server = start_server(db, port, args.workers)
         global SERVER_PID
         SERVER_PID = server.pid
         load_before = os.getloadavg()[0]
@@ -382,7 +388,8 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=15)
         print(
-            f"vpndiag serve on loopback, {os.cpu_count()} cores, database {db.split(':')[0]}, one server process; "
+            f"vpndiag serve on loopback, {os.cpu_count()} cores, database {db.split(':')[0]}, {args.workers} server "
+            "process(es); "
             f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (other work on the machine)"
         )
         print(HEADER)

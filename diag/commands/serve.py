@@ -7,8 +7,6 @@ Heavy imports (FastAPI, SQLAlchemy, uvicorn) happen in run(), so the rest of the
 from __future__ import annotations
 
 import argparse
-import sys
-from typing import Any
 
 from reports.errors import VpndiagError
 
@@ -36,6 +34,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PER_MINUTE",
         help="uploads per minute from one client address, after a burst of 20 (0 turns the limit off; default 60)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="processes serving HTTP (one per CPU core uses them all; default 1)",
+    )
     parser.add_argument("--udp-port", type=int, metavar="N", help="also answer UDP path-MTU probes on this port")
     parser.add_argument("--udp-host", default="::", metavar="ADDR", help="address for the UDP responder (default: all)")
     parser.add_argument(
@@ -57,66 +62,25 @@ def _check_port(option: str, port: int | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio
-
-    import uvicorn
-
-    from reports.server.app import create_app
     from reports.server.db import default_db_url
+    from reports.server.runner import Listen, serve_forever
     from reports.server.settings import ServerSettings
 
     host, port = parse_host_port(args.http)
     _check_port("--udp-port", args.udp_port)
     _check_port("--mss-port", args.mss_port)
+    if not 1 <= args.workers <= 64:
+        raise VpndiagError(f"--workers needs a number from 1 to 64, not {args.workers}.")
     settings = ServerSettings(
         db_url=args.db or default_db_url(),
         ingest_key=args.ingest_key,
         rate_limit_per_minute=args.rate_limit,
     )
-    app = create_app(settings)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
-    shown_host = f"[{host}]" if ":" in host else host
-    safe_db = app.state.engine.url.render_as_string(hide_password=True)
-    print(
-        f"vpndiag serve: staff UI at http://{shown_host}:{port}/staff/ ; uploads to "
-        f"http://{shown_host}:{port}/api/v1/reports ; database {safe_db}",
-        flush=True,
+    serve_forever(
+        settings,
+        Listen(host, port),
+        workers=args.workers,
+        udp=Listen(args.udp_host, args.udp_port) if args.udp_port is not None else None,
+        mss=Listen(args.mss_host, args.mss_port) if args.mss_port is not None else None,
     )
-    # uvicorn's own loop choice (uvloop when installed), with the responders on the same loop.
-    with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
-        runner.run(_serve(uvicorn.Server(config), args))
     return 0
-
-
-async def _serve(server: Any, args: argparse.Namespace) -> None:
-    from reports.server.mss_reflector import start_mss_reflector
-    from reports.server.udp_responder import start_udp_responder
-
-    responders: list[Any] = []
-    try:
-        if args.udp_port is not None:
-            udp = await _listen("UDP", args.udp_port, start_udp_responder(args.udp_host, args.udp_port))
-            responders.append(udp)
-            print(f"vpndiag serve: answering UDP path-MTU probes on port {udp.port}", file=sys.stderr, flush=True)
-        if args.mss_port is not None:
-            mss = await _listen("TCP", args.mss_port, start_mss_reflector(args.mss_host, args.mss_port))
-            responders.append(mss)
-            print(f"vpndiag serve: reflecting TCP MSS on port {mss.port}", file=sys.stderr, flush=True)
-        await server.serve()
-        if not server.started:
-            raise VpndiagError(
-                f"Could not listen on {args.http}; pick another --http address or stop the program using it."
-            )
-    finally:
-        for responder in responders:
-            responder.close()
-
-
-async def _listen(kind: str, port: int, starting: Any) -> Any:
-    try:
-        return await starting
-    except OSError as exc:
-        raise VpndiagError(
-            f"Could not listen on {kind} port {port} ({exc.strerror or exc}); pick another port or stop "
-            "the program using it."
-        ) from exc

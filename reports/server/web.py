@@ -13,13 +13,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader
-from starlette.concurrency import run_in_threadpool
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from reports.server.accounts import SESSION_LIFETIME, Accounts, Session
 from reports.server.charts import daily_chart, pmtu_histogram_chart, probe_chart
+from reports.server.csv_export import csv_lines
 from reports.server.store import PMTU_BUCKET, ReportFilter, ReportStore, ReviewStatus
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -231,11 +232,6 @@ async def report_list(request: Request) -> Response:
 
 @router.get("/reports/export.csv")
 async def report_export(request: Request) -> Response:
-    from fastapi.responses import StreamingResponse
-    from starlette.concurrency import iterate_in_threadpool
-
-    from reports.server.csv_export import csv_lines
-
     if await _session(request) is None:
         return _to_login(request)
     where, _ = _filter_from_query({key: request.query_params.get(key, "") for key in FILTER_KEYS})

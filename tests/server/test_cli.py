@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import httpx
+import psutil
 
 from tests.conftest import run_vpndiag
 from tests.server.conftest import RunningServer, report_dict
@@ -60,3 +61,33 @@ def test_bad_database_url_is_a_sentence_not_a_traceback(tmp_path: Path) -> None:
     assert answer.returncode == 2
     assert "SQLite or PostgreSQL" in answer.stderr
     assert "Traceback" not in answer.stderr
+
+
+def test_several_worker_processes_share_the_port_and_stop_together(tmp_path: Path) -> None:
+    server = RunningServer(f"sqlite:///{tmp_path / 'server.sqlite3'}", "--workers", "2", "--rate-limit", "0")
+    try:
+        workers = psutil.Process(server.process.pid).children()
+        assert len(workers) == 1  # the parent serves too
+        with httpx.Client(base_url=server.base, timeout=10) as client:
+            answers = [client.post("/api/v1/reports", json=report_dict()) for _ in range(20)]
+        assert [answer.status_code for answer in answers] == [201] * 20
+    finally:
+        server.stop()
+    assert not any(worker.is_running() and worker.status() != psutil.STATUS_ZOMBIE for worker in workers)
+    created = run_vpndiag(
+        "staff",
+        "create",
+        "erin",
+        "--db",
+        f"sqlite:///{tmp_path / 'server.sqlite3'}",
+        "--password",
+        "correct horse battery",
+    )
+    assert created.returncode == 0
+    token = created.stdout.strip().splitlines()[-1]
+    again = RunningServer(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    try:
+        listed = httpx.get(f"{again.base}/api/v1/reports", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert listed.json()["total"] == 20
+    finally:
+        again.stop()

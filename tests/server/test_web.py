@@ -141,3 +141,17 @@ def test_logout_ends_the_session(client: TestClient, staff_token: str) -> None:
         client.post("/staff/logout", data={"csrf_token": _csrf(page.text)}, follow_redirects=False).status_code == 303
     )
     assert client.get("/staff/reports", follow_redirects=False).status_code == 303
+
+
+def test_csv_export_from_the_list_keeps_the_filters(client: TestClient, staff_token: str) -> None:
+    blackhole = client.post("/api/v1/reports", json=report_dict()).json()["reference"]
+    healthy = client.post("/api/v1/reports", json=report_dict("healthy")).json()["reference"]
+    assert client.get("/staff/reports/export.csv", follow_redirects=False).status_code == 303
+    log_in(client)
+    listed = client.get("/staff/reports?finding=pmtud_blackhole").text
+    link = re.search(r'href="(/staff/reports/export\.csv\?[^"]*)"', listed)
+    assert link is not None
+    exported = client.get(link.group(1).replace("&amp;", "&"))
+    assert exported.headers["content-type"].startswith("text/csv")
+    assert blackhole in exported.text
+    assert healthy not in exported.text
