@@ -75,6 +75,7 @@ class ServeProcess:
                 cwd=ROOT,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group: the worker processes are killed with it
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -89,10 +90,20 @@ class ServeProcess:
         raise RuntimeError(f"vpndiag serve did not answer /healthz within {timeout} s: {self.log.read_text()}")
 
     def kill9(self) -> None:
-        """SIGKILL: no shutdown handlers, no flushing; whatever was not committed is gone."""
+        """SIGKILL to every process of the server (the parent and its --workers) at once, as a crash or an OOM kill
+        of the service would: no shutdown handlers, no flushing; whatever was not committed is gone."""
         assert self.process is not None
-        os.kill(self.process.pid, signal.SIGKILL)
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=15)
+        # The workers are gone when the group is: nothing may hold the port when the server is started again.
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(self.process.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.02)
+        raise RuntimeError("server processes outlived SIGKILL of their group")
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
