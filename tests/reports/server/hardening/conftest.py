@@ -1,8 +1,5 @@
-"""Fixtures for the server's hardening tests (issue 10): databases, a real `vpndiag serve`, a staff login.
-
-The storage fixtures follow tests/server/conftest.py: SQLite always, PostgreSQL from VPNDIAG_TEST_PG_URL (skipped
-with the reason without it, a failure under VPNDIAG_REQUIRE_LAB=1).
-"""
+"""Fixtures for the server's hardening tests (issue 10): databases, a real `vpndiag serve` that can be killed and
+started again, staff accounts."""
 
 from __future__ import annotations
 
@@ -20,19 +17,15 @@ import pytest
 from reports.server.accounts import Accounts
 from reports.server.db import migrate, open_engine
 from tests.conftest import ROOT
-from tests.server.conftest import _empty_postgres, free_port, require_postgres
+
+# The server suite's storage fixtures, shared: `db_url` (an empty SQLite file, or the test PostgreSQL emptied; the
+# PostgreSQL variant skips with the reason without VPNDIAG_TEST_PG_URL, and fails under VPNDIAG_REQUIRE_LAB=1)
+# and `make_app` (the ASGI app over it).
+from tests.server.conftest import db_url, free_port, make_app
+
+__all__ = ["db_url", "make_app"]
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def server_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database URL for a `vpndiag serve` child process."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'server.sqlite3'}"
-    url = require_postgres()
-    _empty_postgres(url)
-    return url
 
 
 def create_staff(db_url: str, name: str = "alice") -> str:
@@ -117,12 +110,12 @@ class ServeProcess:
 
 
 @pytest.fixture
-def serve_process(server_db: str, tmp_path: Path) -> Iterator[Callable[..., ServeProcess]]:
-    """Factory: a ServeProcess on `server_db` (not started); every one is stopped at the end of the test."""
+def serve_process(db_url: str, tmp_path: Path) -> Iterator[Callable[..., ServeProcess]]:
+    """Factory: a ServeProcess on `db_url` (not started); every one is stopped at the end of the test."""
     started: list[ServeProcess] = []
 
     def make(*extra: str) -> ServeProcess:
-        server = ServeProcess(server_db, tmp_path / f"serve-{len(started)}.log", *extra)
+        server = ServeProcess(db_url, tmp_path / f"serve-{len(started)}.log", *extra)
         started.append(server)
         return server
 

@@ -129,10 +129,10 @@ def database_counts(db_url: str) -> tuple[int, int, int]:
 
 
 async def test_kill_9_mid_load_loses_no_acknowledged_report_and_stores_none_twice(
-    server_db: str, serve_process: Callable[..., ServeProcess]
+    db_url: str, serve_process: Callable[..., ServeProcess]
 ) -> None:
-    token = create_staff(server_db)
-    workers = "1" if server_db.startswith("sqlite") else "2"
+    token = create_staff(db_url)
+    workers = "1" if db_url.startswith("sqlite") else "2"
     server = serve_process("--rate-limit", "0", "--workers", workers)
     await asyncio.to_thread(server.start)
     load = Load()
@@ -155,7 +155,7 @@ async def test_kill_9_mid_load_loses_no_acknowledged_report_and_stores_none_twic
             # Intact: the stored report is, field for field, the JSON the customer's tool sent.
             elif detail["report"] != json.loads(load.sent[report_id].model_dump_json()):
                 damaged.append(report_id)
-    rows, distinct, bodies = database_counts(server_db)
+    rows, distinct, bodies = database_counts(db_url)
     count_figure("faults injected: server kill -9", load.kills)
     count_figure("reports acknowledged", load.acknowledged_reports)
     count_figure("reports lost", len(lost) + len(damaged))
