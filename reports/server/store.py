@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, func, insert, select, update
+from sqlalchemy import Connection, Engine, Select, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from reports.model import Report
@@ -24,6 +24,8 @@ from reports.server.reference import new_reference, normalize_reference
 from reports.server.summary import indexed_facts
 from reports.server.tables import report_bodies, report_findings, reports
 
+# Retention deletes in short transactions so uploads never wait long behind a purge of a big backlog.
+PURGE_BATCH = 500
 # A drawn reference that is already taken is drawn again; 30**8 codes make a second collision in a row unheard of.
 REFERENCE_ATTEMPTS = 5
 MAX_PAGE_SIZE = 200
@@ -371,3 +373,24 @@ class ReportStore:
             status_counts=statuses,
             unmeasured_pmtu=unmeasured,
         )
+
+    def purge_received_before(self, cutoff: datetime) -> int:
+        """Delete every report received before `cutoff`, with its body and finding index rows; how many went.
+
+        Children are deleted explicitly (not left to ON DELETE CASCADE), so the purge is complete whatever the
+        database's foreign-key setting.
+        """
+        deleted = 0
+        while True:
+            with self._write_lock, self.engine.begin() as connection:
+                ids = list(
+                    connection.execute(
+                        select(reports.c.id).where(reports.c.received_at < cutoff).limit(PURGE_BATCH)
+                    ).scalars()
+                )
+                if not ids:
+                    return deleted
+                connection.execute(delete(report_findings).where(report_findings.c.report_pk.in_(ids)))
+                connection.execute(delete(report_bodies).where(report_bodies.c.report_pk.in_(ids)))
+                connection.execute(delete(reports).where(reports.c.id.in_(ids)))
+            deleted += len(ids)
