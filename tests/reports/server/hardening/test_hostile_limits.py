@@ -196,3 +196,21 @@ def test_a_report_id_that_is_not_a_uuid_and_unknown_keys_are_422(client: TestCli
     data["system"]["__class__"] = {"x": 1}
     assert _post(client, json.dumps(data).encode()).status_code == 422
     assert str(uuid.UUID(report_dict()["report_id"]))
+
+
+def test_a_rule_that_fails_costs_the_servers_diagnosis_not_the_upload(
+    client: TestClient, auth: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injected: the rules raise on ingest. The report is still stored (201), with no server diagnosis."""
+
+    def broken_rules(report: Any, lang: Any = None) -> Any:
+        raise ZeroDivisionError("a rules bug")
+
+    monkeypatch.setattr("reports.server.diagnosis.apply_rules", broken_rules)
+    data = report_dict()
+    answer = _post(client, json.dumps(data).encode())
+    assert answer.status_code == 201
+    stored = client.get(f"{URL}/{data['report_id']}", headers=auth).json()
+    assert stored["server_diagnosis"] is None
+    assert stored["report"]["findings"] == data["findings"]
+    count_figure("faults injected: rules failing on ingest")
