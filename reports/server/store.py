@@ -9,7 +9,7 @@ import contextlib
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -21,7 +21,7 @@ from reports.model import Report
 from reports.server.db import DatabaseError
 from reports.server.diagnosis import ServerDiagnosis
 from reports.server.reference import new_reference, normalize_reference
-from reports.server.summary import indexed_facts
+from reports.server.summary import indexed_facts, storable
 from reports.server.tables import report_bodies, report_findings, reports
 
 # Retention deletes in short transactions so uploads never wait long behind a purge of a big backlog.
@@ -153,6 +153,17 @@ def _row(values: Any) -> ReportRow:
     )
 
 
+def _storable_filter(where: ReportFilter) -> ReportFilter:
+    """No text filter may carry what no stored column can (a NUL would be a PostgreSQL error, not "no match")."""
+    return replace(
+        where,
+        finding=storable(where.finding or "") or None,
+        protocol=storable(where.protocol or "") or None,
+        os=storable(where.os or "") or None,
+        text=storable(where.text or "") or None,
+    )
+
+
 class ReportStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -258,6 +269,7 @@ class ReportStore:
         One pass finds the ids of the first COUNT_LIMIT + 1 matches in order: that count and the page's ids come
         from the same scan, so a filter that must look at every report (a rare search word) looks only once.
         """
+        where = _storable_filter(where)
         page = max(1, page)
         per_page = min(max(1, per_page), MAX_PAGE_SIZE)
         offset = (page - 1) * per_page
@@ -279,6 +291,7 @@ class ReportStore:
         return ReportPage(rows=rows, total=total, page=page, per_page=per_page, total_exact=len(ids) <= COUNT_LIMIT)
 
     def iter_reports(self, where: ReportFilter, limit: int = 100_000) -> Iterator[ReportRow]:
+        where = _storable_filter(where)
         query = self._newest_first(self._filtered(select(*_SUMMARY_COLUMNS), where), where).limit(limit)
         with self.engine.connect() as connection:
             for values in connection.execute(query):
@@ -325,9 +338,9 @@ class ReportStore:
         if status is not None:
             changes["status"] = status.value
         if assignee is not None:
-            changes["assignee"] = assignee.strip() or None
+            changes["assignee"] = storable(assignee).strip() or None
         if notes is not None:
-            changes["notes"] = notes
+            changes["notes"] = storable(notes)
         if changes:
             changes["updated_at"] = utcnow()
             with self._write_lock, self.engine.begin() as connection:

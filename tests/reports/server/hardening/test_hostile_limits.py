@@ -214,3 +214,39 @@ def test_a_rule_that_fails_costs_the_servers_diagnosis_not_the_upload(
     assert stored["server_diagnosis"] is None
     assert stored["report"]["findings"] == data["findings"]
     count_figure("faults injected: rules failing on ingest")
+
+
+def test_nul_characters_are_stored_not_refused_forever(client: TestClient, auth: dict[str, str]) -> None:
+    """PostgreSQL refuses U+0000 in text: a report carrying one was answered 503 on every retry (never stored)."""
+    data = report_dict()
+    data["adapters"][0]["name"] = "wg\x000"
+    data["vpn"]["protocol"] = "wire\x00guard"
+    data["privacy"] = {"consent": True, "message": "it drops\x00 every few minutes"}
+    assert _post(client, json.dumps(data).encode()).status_code == 201
+    stored = client.get(f"{URL}/{data['report_id']}", headers=auth).json()
+    assert stored["report"]["adapters"][0]["name"] == "wg\x000"  # the report itself is kept exactly
+    assert stored["protocol"] == "wireguard"
+    for query in ({"q": "wg\x000"}, {"q": "\x00"}, {"protocol": "wire\x00guard"}, {"finding": "\x00"}):
+        listed = client.get(URL, params=query, headers=auth)
+        count_figure("inputs tried: hostile uploads")
+        assert listed.status_code == 200, query
+    assert client.get(URL, params={"q": "wg\x000"}, headers=auth).json()["total"] == 1
+    changed = client.patch(f"{URL}/{data['report_id']}", json={"notes": "a\x00b", "assignee": "\x00bob"}, headers=auth)
+    assert changed.status_code == 200
+    assert (changed.json()["notes"], changed.json()["assignee"]) == ("ab", "bob")
+
+
+def test_staff_list_filters_out_of_range_are_named_not_a_500(client: TestClient) -> None:
+    app: Any = client.app
+    app.state.accounts.create_staff("carol", "correct horse battery")
+    login = client.get("/staff/login")
+    csrf = login.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    client.post(
+        "/staff/login",
+        data={"name": "carol", "password": "correct horse battery", "csrf_token": csrf, "next": "/staff/reports"},
+    )
+    for query in ("pmtu_min=99999999999999999999", "pmtu_max=-1", "page=99999999999999999999", "q=%00"):
+        page = client.get(f"/staff/reports?{query}")
+        count_figure("inputs tried: hostile uploads")
+        assert page.status_code == 200, query
+    assert "must be from 0 to 65535" in client.get("/staff/reports?pmtu_min=99999999999999999999").text
