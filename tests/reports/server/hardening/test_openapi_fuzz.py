@@ -1,8 +1,9 @@
 """schemathesis against the server's own OpenAPI document (issue 10): whatever a client sends, the server never
 answers 500 and every answer matches the documented status codes, headers and schemas.
 
-Runs in-process over ASGI (no sockets: fast on 2 cores) with a staff token, on SQLite seeded with the example
-reports so that lists and lookups answer with real data. Bounded: schemathesis's coverage phase (boundary values,
+Runs in-process over ASGI (no sockets: fast on 2 cores) with a staff token, on SQLite and on PostgreSQL (which
+refuses some text SQLite takes, e.g. NUL characters), seeded with the example reports so that lists and lookups
+answer with real data. Bounded: schemathesis's coverage phase (boundary values,
 missing and wrong-typed fields, unexpected methods) plus MAX_EXAMPLES generated cases per operation, positive and
 negative.
 
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,8 +37,8 @@ EXCLUDED_CHECKS = [allow_header_conformance, negative_data_rejection, positive_d
 REQUEST_TIMEOUT_S = 60
 
 
-def _seeded_schema(tmp_path: Path) -> tuple[Any, Any, dict[str, str], list[dict[str, str]]]:
-    app = create_app(ServerSettings(db_url=f"sqlite:///{tmp_path / 'server.sqlite3'}", rate_limit_per_minute=0))
+def _seeded_schema(db_url: str) -> tuple[Any, Any, dict[str, str], list[dict[str, str]]]:
+    app = create_app(ServerSettings(db_url=db_url, rate_limit_per_minute=0))
     token = app.state.accounts.create_staff("alice", "correct horse battery")
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     auth = {"Authorization": f"Bearer {token}"}
@@ -54,8 +54,8 @@ def _seeded_schema(tmp_path: Path) -> tuple[Any, Any, dict[str, str], list[dict[
 
 
 @pytest.fixture
-def api_schema(tmp_path: Path) -> Iterator[Any]:
-    app, schema, _, _ = _seeded_schema(tmp_path)
+def api_schema(db_url: str) -> Iterator[Any]:
+    app, schema, _, _ = _seeded_schema(db_url)
     yield schema
     app.state.engine.dispose()
 
@@ -77,9 +77,9 @@ def test_no_input_gets_a_500_or_an_undocumented_answer(case: Any) -> None:
     count_figure("inputs tried: server API (schemathesis)")
 
 
-def test_stored_reports_answer_in_the_documented_shape(tmp_path: Path) -> None:
+def test_stored_reports_answer_in_the_documented_shape(db_url: str) -> None:
     """Lookups by reference and by report_id, and a review update, of real reports match the schema."""
-    app, schema, auth, answers = _seeded_schema(tmp_path)
+    app, schema, auth, answers = _seeded_schema(db_url)
     try:
         for answer in answers:
             for key in (answer["reference"], answer["report_id"], answer["reference"].lower().replace("-", "")):
