@@ -29,9 +29,13 @@ EvidenceValue = int | float | str | bool | None
 
 
 class _Strict(BaseModel):
-    """Every part of the contract rejects unknown fields: a typo must not vanish silently."""
+    """Every part of the contract rejects unknown fields: a typo must not vanish silently.
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    Numbers are finite: JSON's 1e999 parses as infinity, which no measurement is and which a stored report can't
+    be read back with (it is written as null), so a report carrying one is refused where it is validated.
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
 class Severity(StrEnum):

@@ -41,6 +41,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="processes serving HTTP (one per CPU core uses them all; default 1)",
     )
+    parser.add_argument(
+        "--retention-days",
+        type=int,
+        metavar="N",
+        help="delete reports received more than N days ago, at start and every hour (default: keep them all)",
+    )
     parser.add_argument("--udp-port", type=int, metavar="N", help="also answer UDP path-MTU probes on this port")
     parser.add_argument("--udp-host", default="::", metavar="ADDR", help="address for the UDP responder (default: all)")
     parser.add_argument(
@@ -71,10 +77,13 @@ def run(args: argparse.Namespace) -> int:
     _check_port("--mss-port", args.mss_port)
     if not 1 <= args.workers <= 64:
         raise VpndiagError(f"--workers needs a number from 1 to 64, not {args.workers}.")
+    if args.retention_days is not None and args.retention_days < 1:
+        raise VpndiagError(f"--retention-days needs a number of days from 1 up, not {args.retention_days}.")
     settings = ServerSettings(
         db_url=args.db or default_db_url(),
         ingest_key=args.ingest_key,
         rate_limit_per_minute=args.rate_limit,
+        retention_days=args.retention_days,
     )
     serve_forever(
         settings,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from importlib import metadata
 
 from fastapi import FastAPI
@@ -15,6 +18,7 @@ from reports.server.accounts import Accounts
 from reports.server.batching import IngestBatcher
 from reports.server.db import migrate, open_engine
 from reports.server.ratelimit import RateLimiter
+from reports.server.retention import purge_periodically
 from reports.server.settings import ServerSettings
 from reports.server.store import ReportStore
 
@@ -62,7 +66,22 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
     """The app over the database in settings (migrated to the newest schema before the first request)."""
     engine = engine or open_engine(settings.db_url)
     migrate(engine)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        purging = (
+            asyncio.create_task(purge_periodically(app.state.store, settings.retention_days))
+            if settings.retention_days
+            else None
+        )
+        yield
+        if purging is not None:
+            purging.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await purging
+
     app = FastAPI(
+        lifespan=lifespan,
         title="vpndiag support server",
         version=_version(),
         description="Receives vpndiag reports from customers and serves them to support staff.",

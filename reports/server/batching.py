@@ -11,7 +11,7 @@ import asyncio
 from starlette.concurrency import run_in_threadpool
 
 from reports.model import Report
-from reports.server.diagnosis import rediagnose
+from reports.server.diagnosis import rediagnose_or_none
 from reports.server.store import Ingested, ReportStore
 
 # Enough to amortize a commit; small enough that one batch's transaction stays short.
@@ -50,13 +50,13 @@ class IngestBatcher:
                     future.set_result(result)
 
     def _store_together(self, reports: list[Report]) -> list[Ingested]:
-        return self.store.ingest_many([(report, rediagnose(report)) for report in reports])
+        return self.store.ingest_many([(report, rediagnose_or_none(report)) for report in reports])
 
     def _store_alone(self, reports: list[Report]) -> list[Ingested | BaseException]:
         results: list[Ingested | BaseException] = []
         for report in reports:
             try:
-                results.append(self.store.ingest(report, rediagnose(report)))
+                results.append(self.store.ingest(report, rediagnose_or_none(report)))
             except Exception as exc:
                 results.append(exc)
         return results

@@ -6,6 +6,8 @@ Staff see both: the customer's (what the customer was told, by the rules of the 
 
 from __future__ import annotations
 
+import logging
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from reports.model import Finding, Fix, Report
@@ -23,3 +25,15 @@ def rediagnose(report: Report) -> ServerDiagnosis:
     """The findings and fixes this server's rules give for the report, in the report's language."""
     diagnosed = apply_rules(report, report.lang)
     return ServerDiagnosis(findings=diagnosed.findings, fixes=diagnosed.fixes)
+
+
+def rediagnose_or_none(report: Report) -> ServerDiagnosis | None:
+    """rediagnose(), but a rule that fails on some report costs only the server's diagnosis of it, never the upload:
+    the report is stored with none (staff still see the customer's), and the failure is logged."""
+    try:
+        return rediagnose(report)
+    except Exception:
+        logging.getLogger(__name__).exception(
+            "the rules failed on report %s; stored without the server's diagnosis", report.report_id
+        )
+        return None

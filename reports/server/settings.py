@@ -20,3 +20,5 @@ class ServerSettings:
     # Uploads per client address: a steady rate with a burst for an outbox emptying itself; 0 turns the limit off.
     rate_limit_per_minute: float = 60.0
     rate_limit_burst: int = 20
+    # Reports received more than this many days ago are deleted (reports/server/retention.py); None keeps them all.
+    retention_days: int | None = None

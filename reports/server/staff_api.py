@@ -11,11 +11,15 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from reports.server.accounts import Accounts, Staff
-from reports.server.api_models import ReportDetail, ReportList, ReportSummary, ReviewUpdate
+from reports.server.api_models import Problem, ReportDetail, ReportList, ReportSummary, ReviewUpdate
 from reports.server.csv_export import csv_lines
 from reports.server.store import ReportFilter, ReportStore, ReviewStatus
 
-router = APIRouter(prefix="/api/v1", tags=["staff"])
+# Every staff endpoint answers 401 without a valid token; documented so clients (and schemathesis) expect it.
+router = APIRouter(prefix="/api/v1", tags=["staff"], responses={401: {"model": Problem}})
+NOT_FOUND: dict[int | str, dict[str, object]] = {404: {"model": Problem}}
+# FastAPI answers 400 when a body can't be read as JSON text at all (not UTF-8), before validation.
+UNREADABLE_BODY: dict[int | str, dict[str, object]] = {400: {"model": Problem}}
 _bearer = HTTPBearer(auto_error=False, description="A token printed by `vpndiag staff create NAME`.")
 
 
@@ -105,7 +109,9 @@ def _not_found(key: str) -> HTTPException:
     return HTTPException(404, f"No report has the id or reference {key!r}.")
 
 
-@router.get("/reports/{key}", response_model=ReportDetail, summary="One report by report_id or reference")
+@router.get(
+    "/reports/{key}", response_model=ReportDetail, summary="One report by report_id or reference", responses=NOT_FOUND
+)
 async def get_report(request: Request, _staff: StaffMember, key: str) -> ReportDetail:
     stored = await run_in_threadpool(_store(request).get, key)
     if stored is None:
@@ -113,7 +119,12 @@ async def get_report(request: Request, _staff: StaffMember, key: str) -> ReportD
     return ReportDetail.of_stored(stored)
 
 
-@router.patch("/reports/{key}", response_model=ReportDetail, summary="Update status, assignee or notes")
+@router.patch(
+    "/reports/{key}",
+    response_model=ReportDetail,
+    summary="Update status, assignee or notes",
+    responses={**NOT_FOUND, **UNREADABLE_BODY},
+)
 async def update_report(request: Request, _staff: StaffMember, key: str, change: ReviewUpdate) -> ReportDetail:
     def apply() -> ReportDetail | None:
         stored = _store(request).update_review(key, status=change.status, assignee=change.assignee, notes=change.notes)

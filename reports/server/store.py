@@ -9,21 +9,23 @@ import contextlib
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, func, insert, select, update
+from sqlalchemy import Connection, Engine, Select, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from reports.model import Report
 from reports.server.db import DatabaseError
 from reports.server.diagnosis import ServerDiagnosis
 from reports.server.reference import new_reference, normalize_reference
-from reports.server.summary import indexed_facts
+from reports.server.summary import indexed_facts, storable
 from reports.server.tables import report_bodies, report_findings, reports
 
+# Retention deletes in short transactions so uploads never wait long behind a purge of a big backlog.
+PURGE_BATCH = 500
 # A drawn reference that is already taken is drawn again; 30**8 codes make a second collision in a row unheard of.
 REFERENCE_ATTEMPTS = 5
 MAX_PAGE_SIZE = 200
@@ -151,6 +153,17 @@ def _row(values: Any) -> ReportRow:
     )
 
 
+def _storable_filter(where: ReportFilter) -> ReportFilter:
+    """No text filter may carry what no stored column can (a NUL would be a PostgreSQL error, not "no match")."""
+    return replace(
+        where,
+        finding=storable(where.finding or "") or None,
+        protocol=storable(where.protocol or "") or None,
+        os=storable(where.os or "") or None,
+        text=storable(where.text or "") or None,
+    )
+
+
 class ReportStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -256,6 +269,7 @@ class ReportStore:
         One pass finds the ids of the first COUNT_LIMIT + 1 matches in order: that count and the page's ids come
         from the same scan, so a filter that must look at every report (a rare search word) looks only once.
         """
+        where = _storable_filter(where)
         page = max(1, page)
         per_page = min(max(1, per_page), MAX_PAGE_SIZE)
         offset = (page - 1) * per_page
@@ -277,6 +291,7 @@ class ReportStore:
         return ReportPage(rows=rows, total=total, page=page, per_page=per_page, total_exact=len(ids) <= COUNT_LIMIT)
 
     def iter_reports(self, where: ReportFilter, limit: int = 100_000) -> Iterator[ReportRow]:
+        where = _storable_filter(where)
         query = self._newest_first(self._filtered(select(*_SUMMARY_COLUMNS), where), where).limit(limit)
         with self.engine.connect() as connection:
             for values in connection.execute(query):
@@ -323,9 +338,9 @@ class ReportStore:
         if status is not None:
             changes["status"] = status.value
         if assignee is not None:
-            changes["assignee"] = assignee.strip() or None
+            changes["assignee"] = storable(assignee).strip() or None
         if notes is not None:
-            changes["notes"] = notes
+            changes["notes"] = storable(notes)
         if changes:
             changes["updated_at"] = utcnow()
             with self._write_lock, self.engine.begin() as connection:
@@ -371,3 +386,24 @@ class ReportStore:
             status_counts=statuses,
             unmeasured_pmtu=unmeasured,
         )
+
+    def purge_received_before(self, cutoff: datetime) -> int:
+        """Delete every report received before `cutoff`, with its body and finding index rows; how many went.
+
+        Children are deleted explicitly (not left to ON DELETE CASCADE), so the purge is complete whatever the
+        database's foreign-key setting.
+        """
+        deleted = 0
+        while True:
+            with self._write_lock, self.engine.begin() as connection:
+                ids = list(
+                    connection.execute(
+                        select(reports.c.id).where(reports.c.received_at < cutoff).limit(PURGE_BATCH)
+                    ).scalars()
+                )
+                if not ids:
+                    return deleted
+                connection.execute(delete(report_findings).where(report_findings.c.report_pk.in_(ids)))
+                connection.execute(delete(report_bodies).where(report_bodies.c.report_pk.in_(ids)))
+                connection.execute(delete(reports).where(reports.c.id.in_(ids)))
+            deleted += len(ids)

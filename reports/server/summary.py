@@ -16,6 +16,12 @@ from reports.server.diagnosis import ServerDiagnosis
 PROTOCOL_COLUMN_LENGTH = 64
 
 
+def storable(text: str) -> str:
+    """Text a database column can hold: PostgreSQL refuses U+0000 in text (SQLite keeps it), and a report that
+    can't be stored would be refused on every retry. The report's own JSON keeps it, escaped as \\u0000."""
+    return text.replace("\x00", "")
+
+
 @dataclass(frozen=True)
 class IndexedFacts:
     os: str
@@ -30,7 +36,7 @@ def indexed_facts(report: Report, diagnosis: ServerDiagnosis | None, reference: 
     findings = diagnosis.findings if diagnosis is not None else report.findings
     finding_ids = tuple(dict.fromkeys(finding.id for finding in findings))
     measured = [path.pmtu for path in report.paths if path.pmtu is not None]
-    protocol = report.vpn.protocol[:PROTOCOL_COLUMN_LENGTH] if report.vpn and report.vpn.protocol else None
+    protocol = storable(report.vpn.protocol)[:PROTOCOL_COLUMN_LENGTH] if report.vpn and report.vpn.protocol else None
     words: list[str | None] = [
         reference,
         str(report.report_id),
@@ -52,5 +58,5 @@ def indexed_facts(report: Report, diagnosis: ServerDiagnosis | None, reference: 
         protocol=protocol,
         min_pmtu=min(measured) if measured else None,
         finding_ids=finding_ids,
-        search_text="\n".join(word for word in words if word).lower(),
+        search_text=storable("\n".join(word for word in words if word).lower()),
     )

@@ -167,6 +167,15 @@ def _int_or_none(value: str | None, problems: list[str], label: str) -> int | No
         return None
 
 
+def _mtu_or_none(value: str | None, problems: list[str], label: str) -> int | None:
+    # A number no column can compare with would be a database error, not "no match".
+    number = _int_or_none(value, problems, label)
+    if number is not None and not 0 <= number <= 65535:
+        problems.append(f"{label} must be from 0 to 65535; it was ignored.")
+        return None
+    return number
+
+
 def _date_or_none(value: str | None, problems: list[str], label: str) -> date | None:
     if not value:
         return None
@@ -189,8 +198,8 @@ def _filter_from_query(params: dict[str, str]) -> tuple[ReportFilter, list[str]]
             since=datetime(since.year, since.month, since.day, tzinfo=UTC) if since else None,
             # "To" is inclusive for a person: everything received on that day.
             until=datetime(until.year, until.month, until.day, tzinfo=UTC) + timedelta(days=1) if until else None,
-            pmtu_min=_int_or_none(params.get("pmtu_min"), problems, "Path MTU from"),
-            pmtu_max=_int_or_none(params.get("pmtu_max"), problems, "Path MTU to"),
+            pmtu_min=_mtu_or_none(params.get("pmtu_min"), problems, "Path MTU from"),
+            pmtu_max=_mtu_or_none(params.get("pmtu_max"), problems, "Path MTU to"),
             protocol=(params.get("protocol") or "").strip()[:64] or None,
             os=params.get("os") if params.get("os") in OS_CHOICES else None,
             text=(params.get("q") or "").strip()[:200] or None,
