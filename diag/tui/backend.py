@@ -11,10 +11,14 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol, cast
 
 from reports.i18n import Lang
 from reports.model import Probe, Report
+
+if TYPE_CHECKING:
+    from diag.upload.client import UploadReceipt
+    from diag.upload.outbox import Outbox
 
 ExportFormat = Literal["json", "html"]
 
@@ -132,6 +136,17 @@ def _export(report: Report, fmt: ExportFormat, lang: Lang) -> str:
 
 
 @dataclass(frozen=True)
+class PendingSummary:
+    """What became of the reports that waited in the outbox after the wizard tried to send them."""
+
+    sent: int
+    kept: int  # still waiting (the server could not be reached)
+    refused: int  # the server refused them, or they were unreadable: moved aside, never retried
+    references: tuple[str, ...] = ()
+    reason: str | None = None  # why the first kept one could not be sent
+
+
+@dataclass(frozen=True)
 class Backend:
     run_checks: RunChecks = _run_checks
     detect_vpn: DetectVpn = _detect_vpn
@@ -142,6 +157,35 @@ class Backend:
     save_dir: Path = field(default_factory=Path.home)
     # A fresh HMAC key per send screen: pseudonyms link nothing across reports (tests fix it).
     redaction_key: Callable[[], bytes] = field(default=lambda: secrets.token_bytes(32))
+    outbox_dir: Path | None = None  # None: the user data folder (diag.upload.outbox.default_outbox_path)
+
+    def outbox(self, lang: Lang) -> Outbox:
+        from diag.upload.outbox import Outbox
+
+        return Outbox(self.outbox_dir, lang=lang)
+
+    def pending_count(self) -> int:
+        """How many reports an earlier run could not send (a local folder listing, nothing goes on the network)."""
+        return len(self.outbox("en").pending())  # listing prints nothing: the language does not matter
+
+    async def send_pending(
+        self, endpoint: str, *, ca_bundle: str | None, ingest_key: str | None, lang: Lang
+    ) -> PendingSummary:
+        """Send every waiting report once with `upload`, under the outbox's lock; failures stay queued."""
+
+        async def deliver(report: Report) -> UploadReceipt:
+            receipt = await self.upload(report, endpoint, ca_bundle=ca_bundle, ingest_key=ingest_key, lang=lang)
+            return cast("UploadReceipt", receipt)  # the outbox reads only .reference, which every Receipt has
+
+        results = await self.outbox(lang).send_pending(endpoint, send=deliver)
+        kept = [r for r in results if r.status == "kept"]
+        return PendingSummary(
+            sent=sum(r.status == "sent" for r in results),
+            kept=len(kept),
+            refused=sum(r.status in ("rejected", "invalid") for r in results),
+            references=tuple(r.reference for r in results if r.reference),
+            reason=kept[0].reason if kept else None,
+        )
 
 
 def real_backend() -> Backend:
