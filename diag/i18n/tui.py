@@ -49,11 +49,12 @@ TUI = Catalog(
             "outbox_failed": "The waiting reports could not be sent ({reason}). They stay in the outbox; "
             "try again later.",
             "key_watch": "Watch",
-            "watch": "Watch the connection for a few minutes",
+            "key_stop": "Stop",
+            "key_done": "Continue",
+            "watch": "Watch over time",
             "watch_no_target": "There is nothing to watch: this check knew neither a VPN server nor an address "
             "inside the tunnel. Choose a VPN server on the first screen and check again.",
-            "watch_failed": "The watch could not run ({reason}).",
-            "watch_heading": "Watching the connection over time",
+            "watch_heading": "The connection watched over time",
             "key_start": "Start",
             # checks
             "checks_heading": "Checking your connection…",
@@ -186,11 +187,12 @@ TUI = Catalog(
             "outbox_failed": "送信待ちのレポートを送信できませんでした（{reason}）。送信待ちのまま残しますので、"
             "後でもう一度お試しください。",
             "key_watch": "監視",
-            "watch": "数分間、接続を監視する",
+            "key_stop": "停止",
+            "key_done": "次へ",
+            "watch": "数分間監視する",
             "watch_no_target": "監視する対象がありません。VPN サーバーもトンネル内のアドレスも分かりませんでした。"
             "最初の画面で VPN サーバーを選んで、もう一度チェックしてください。",
-            "watch_failed": "監視を実行できませんでした（{reason}）。",
-            "watch_heading": "時間を追った接続の監視",
+            "watch_heading": "時間を追った接続の監視結果",
             "key_start": "開始",
             "checks_heading": "接続を調べています…",
             "checks_hint": "通常20秒以内に終わります。中止するには Esc を押してください。",

@@ -19,6 +19,7 @@ from reports.model import Probe, Report
 if TYPE_CHECKING:
     from diag.upload.client import UploadReceipt
     from diag.upload.outbox import Outbox
+    from diag.watch.runner import WatchRunner
 
 ExportFormat = Literal["json", "html"]
 
@@ -63,10 +64,22 @@ class DetectedVpn:
     protocol: str | None
 
 
+@dataclass(frozen=True)
+class WatchRequest:
+    """What the results screen asks to watch, from the finished run (names as the customer's run knew them)."""
+
+    target: str | None  # inside the tunnel
+    vpn_server: str | None  # outside it
+    adapter: str | None
+    interval_s: float = 2.0
+    minutes: float = 5.0  # `vpndiag watch`'s default; Esc stops earlier
+
+
 RunChecks = Callable[[WizardOptions, Callable[[ProgressEvent], None]], Awaitable[Report]]
 DetectVpn = Callable[[], Awaitable[DetectedVpn | None]]
 Queue = Callable[[Report, Lang], Path]  # keep in the outbox; raises VpndiagError when it cannot
 Export = Callable[[Report, ExportFormat, Lang], str]
+MakeWatch = Callable[[WatchRequest, Lang], "WatchRunner"]
 
 
 class Redact(Protocol):
@@ -107,6 +120,36 @@ async def _detect_vpn() -> DetectedVpn | None:
         return None
     processes = await asyncio.to_thread(running_vpn_processes)
     return DetectedVpn(adapter=up[0].name, protocol=detect_vpn_protocol(adapters, processes))
+
+
+def _make_watch(request: WatchRequest, lang: Lang) -> WatchRunner:
+    """A runner that resolves the names once (as `vpndiag watch` does), then samples until the time is up or Esc."""
+    import asyncio as aio
+
+    from diag.errors import ProbeError
+    from diag.i18n.watch import WATCH
+    from diag.watch.adapters import adapter_for
+    from diag.watch.cli import resolve
+    from diag.watch.echo import icmp_allowed
+    from diag.watch.runner import OnWatchEvents, make_watch_runner
+    from diag.watch.sampler import WatchPlan
+
+    async def runner(stop: aio.Event, on_events: OnWatchEvents) -> Report:
+        target = await aio.to_thread(resolve, request.target, lang) if request.target else None
+        server = await aio.to_thread(resolve, request.vpn_server, lang) if request.vpn_server else None
+        if not any(icmp_allowed(6 if ":" in address else 4) for address in (target, server) if address):
+            raise ProbeError(WATCH.text("no_permission", lang))
+        adapter = request.adapter or (await aio.to_thread(adapter_for, target) if target else None)
+        plan = WatchPlan(
+            interval_s=request.interval_s,
+            duration_s=request.minutes * 60,
+            target=target,
+            vpn_server=server,
+            adapter=adapter,
+        )
+        return await make_watch_runner(plan, lang=lang)(stop, on_events)
+
+    return runner
 
 
 def _redact(report: Report, *, keep_public_ip: bool, keep: frozenset[str], key: bytes) -> Report:
@@ -154,6 +197,7 @@ class Backend:
     upload: Upload = _upload
     queue: Queue = _queue
     export: Export = _export
+    watch: MakeWatch = _make_watch
     save_dir: Path = field(default_factory=Path.home)
     # A fresh HMAC key per send screen: pseudonyms link nothing across reports (tests fix it).
     redaction_key: Callable[[], bytes] = field(default=lambda: secrets.token_bytes(32))
