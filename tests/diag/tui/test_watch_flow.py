@@ -204,3 +204,20 @@ STATES: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {"watching": _watc
 @pytest.mark.parametrize("state", list(STATES))
 def test_watch_snapshot(snap_compare: Callable[..., bool], state: str, size: tuple[int, int], lang: Lang) -> None:
     assert snap_compare(_app(lang=lang), terminal_size=size, run_before=STATES[state])
+
+
+async def test_the_shipped_watch_resolves_names_finds_the_adapter_and_samples_loopback() -> None:
+    """The real Backend.watch (no replay): names resolved once, the adapter found from the route, ICMP on lo."""
+    from diag.tui.backend import Backend
+    from tests.conftest import require_root
+
+    require_root("ICMP echo on loopback for the wizard's watch")
+    request = WatchRequest(target="localhost", vpn_server="127.0.0.1", adapter=None, interval_s=0.2, minutes=0.01)
+    samples: list[Sample] = []
+    runner = Backend().watch(request, "en")
+    report = await asyncio.wait_for(runner(asyncio.Event(), lambda _, s: samples.append(s) if s else None), 30)
+    assert samples
+    assert report.vpn is not None
+    assert report.vpn.adapter == "lo"
+    assert [f.id for f in report.findings] == ["watch_healthy"]
+    assert report.timeline[0].kind == "watch_started"
