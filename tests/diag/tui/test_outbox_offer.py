@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from textual.pilot import Pilot
 from textual.widgets import Button, Static
 
 from diag.tui.screens.welcome import WelcomeScreen
@@ -90,3 +93,25 @@ async def test_nothing_waiting_shows_nothing(tmp_path: Path) -> None:
         box = app.screen.query_one("#outbox")
         assert not box.display
         assert not box.children
+
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("size", SIZES)
+def test_welcome_with_waiting_reports_snapshot(
+    snap_compare: Callable[..., bool], size: tuple[int, int], lang: str, tmp_path: Path
+) -> None:
+    async def settle(pilot: Pilot[None]) -> None:
+        await on_screen(pilot, WelcomeScreen)
+        screen = pilot.app.screen
+        assert isinstance(screen, WelcomeScreen)
+        await wait_for(pilot, lambda: screen.detection_done)
+
+    outbox = tmp_path / "outbox"
+    _queue_two(outbox)
+    # The endpoint is never on screen; nothing listens there and nothing is sent in this test.
+    profile = lab_profile(endpoint="http://127.0.0.1:9")
+    app = make_app(RecordedRunner(example("blackhole")), lang=lang, profile=profile, **upload_parts(outbox))  # type: ignore[arg-type]
+    assert snap_compare(app, terminal_size=size, run_before=settle)
