@@ -143,6 +143,17 @@ class WelcomeScreen(WizardScreen):
             self.query_one("#protocol", Select).value = self.protocol
         self.query_one("#detected", Static).update(self._detected_text())
 
+    def on_screen_resume(self) -> None:
+        """Back from a run whose upload failed: that report now waits in the outbox too."""
+        if self.sending_pending:
+            return
+        count = self.pending
+        with contextlib.suppress(OSError):
+            count = self.wizard.backend.pending_count()
+        if count != self.pending:
+            self.pending = count
+            self.call_later(self._refresh_outbox)
+
     def action_send_pending(self) -> None:
         endpoint = self.wizard.profile.endpoint
         if endpoint is None or self.sending_pending or not self.pending:

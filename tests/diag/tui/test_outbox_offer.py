@@ -115,3 +115,34 @@ def test_welcome_with_waiting_reports_snapshot(
     profile = lab_profile(endpoint="http://127.0.0.1:9")
     app = make_app(RecordedRunner(example("blackhole")), lang=lang, profile=profile, **upload_parts(outbox))  # type: ignore[arg-type]
     assert snap_compare(app, terminal_size=size, run_before=settle)
+
+
+async def test_a_report_queued_in_this_session_is_offered_back_on_the_welcome_screen(tmp_path: Path) -> None:
+    from textual.widgets import Checkbox
+
+    from diag.tui.screens.results import ResultsScreen
+    from diag.tui.screens.send import SendScreen
+
+    outbox = tmp_path / "outbox"
+    # Port 9 on loopback: nothing listens there, so the upload fails and the report is queued.
+    profile = lab_profile(endpoint="http://127.0.0.1:9")
+    app = make_app(RecordedRunner(example("blackhole")), profile=profile, **upload_parts(outbox))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await on_screen(pilot, WelcomeScreen)
+        welcome = app.screen
+        assert isinstance(welcome, WelcomeScreen)
+        assert not welcome.query("#outbox-waiting")
+        await pilot.press("enter")
+        await on_screen(pilot, ResultsScreen)
+        await pilot.press("s")
+        await on_screen(pilot, SendScreen)
+        send = app.screen
+        send.query_one("#consent", Checkbox).value = True
+        await pilot.pause()
+        send.query_one("#send", Button).press()
+        await wait_for(pilot, lambda: len(Outbox(outbox).pending()) == 1)
+        await pilot.press("escape")  # back to the results
+        await on_screen(pilot, ResultsScreen)
+        await pilot.press("r")  # check again: the welcome screen
+        await on_screen(pilot, WelcomeScreen)
+        await wait_for(pilot, lambda: "could not be sent yet: 1." in _text(welcome, "#outbox-waiting"))
