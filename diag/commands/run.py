@@ -132,6 +132,7 @@ def run(args: argparse.Namespace) -> int:
             _write(report, path)
             with contextlib.redirect_stdout(sys.stderr):
                 return _upload(path, args, lang)
+        _pending_hint(lang)
         return 0
     path = Path(args.json) if args.json else default_report_path(report)
     _write(report, path)
@@ -141,7 +142,18 @@ def run(args: argparse.Namespace) -> int:
     if args.upload:
         return _upload(path, args, lang)
     print(RUN.text("upload_skipped", lang, path=path))
+    _pending_hint(lang)
     return 0
+
+
+def _pending_hint(lang: Lang) -> None:
+    """Reports an earlier run could not send wait in the outbox: say so on stderr (stdout may carry the report)."""
+    from diag.i18n.upload import UPLOAD
+    from diag.upload.outbox import Outbox
+
+    waiting = Outbox(lang=lang).pending()
+    if waiting:
+        print(UPLOAD.text("pending_hint", lang, count=len(waiting)), file=sys.stderr)
 
 
 def _upload(path: Path, args: argparse.Namespace, lang: Lang) -> int:

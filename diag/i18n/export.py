@@ -84,6 +84,9 @@ EXPORT = Catalog(
             "ticket": "Ticket",
             "message": "Message from the customer",
             "timeline": "Events recorded: {count}",
+            "timeline_heading": "Watch timeline",
+            "timeline_caption": "Time runs left to right, one row per kind of sample: green came back (or the adapter was up), "
+            "red was lost (or down), orange was too big, dark grey an error; hover a bar for its times.",
             "footer": "Written by vpndiag {version}. This file needs no network connection to view.",
             "written": "Written to {path}.",
             "outside_folder": "{path} would be outside the folder {folder}. Choose a file inside it.",
@@ -168,6 +171,9 @@ EXPORT = Catalog(
             "ticket": "問い合わせ番号",
             "message": "お客様からのメッセージ",
             "timeline": "記録されたイベント: {count} 件",
+            "timeline_heading": "監視タイムライン",
+            "timeline_caption": "左から右へ時間が進み、行ごとに測定の種類を示します。緑は応答あり（アダプターは接続中）、赤は消失（切断）、"
+            "オレンジはサイズ超過、濃い灰色はエラーです。バーにカーソルを合わせると時刻が表示されます。",
             "footer": "vpndiag {version} で作成。このファイルはネットワークに接続せずに表示できます。",
             "written": "{path} に書き出しました。",
             "outside_folder": "{path} はフォルダー {folder} の外になります。フォルダー内のファイルを指定してください。",

@@ -38,6 +38,23 @@ TUI = Catalog(
             "detect_found_unknown": "A VPN adapter is up ({adapter}); its type is not known.",
             "detect_none": "No running VPN found on this computer; the check will test your normal connection.",
             "start": "Start the check",
+            "outbox_waiting": "Reports from an earlier check that could not be sent yet: {count}.",
+            "outbox_waiting_no_endpoint": "Reports from an earlier check wait in the outbox: {count}. "
+            "This vpndiag has no support server to send them to.",
+            "outbox_send": "Send them now",
+            "outbox_sending": "Sending the waiting reports…",
+            "outbox_sent": "Sent: {sent}. Reference codes for support: {references}.",
+            "outbox_kept": "Not sent: {kept} ({reason}). They stay in the outbox; try again later.",
+            "outbox_refused": "The support server refused {refused}; they were set aside and will not be sent again.",
+            "outbox_failed": "The waiting reports could not be sent ({reason}). They stay in the outbox; "
+            "try again later.",
+            "key_watch": "Watch",
+            "key_stop": "Stop",
+            "key_done": "Continue",
+            "watch": "Watch over time",
+            "watch_no_target": "There is nothing to watch: this check knew neither a VPN server nor an address "
+            "inside the tunnel. Choose a VPN server on the first screen and check again.",
+            "watch_heading": "The connection watched over time",
             "key_start": "Start",
             # checks
             "checks_heading": "Checking your connection…",
@@ -159,6 +176,23 @@ TUI = Catalog(
             "detect_found_unknown": "VPNアダプター（{adapter}）が動作中ですが、種類はわかりません。",
             "detect_none": "このパソコンで動作中のVPNは見つかりませんでした。通常のインターネット接続を調べます。",
             "start": "チェックを開始",
+            "outbox_waiting": "以前のチェックで送信できなかったレポートが {count} 件あります。",
+            "outbox_waiting_no_endpoint": "以前のチェックのレポートが {count} 件、送信待ちになっています。"
+            "この vpndiag には送信先のサポートサーバーが設定されていません。",
+            "outbox_send": "今すぐ送信",
+            "outbox_sending": "送信待ちのレポートを送信しています…",
+            "outbox_sent": "{sent} 件送信しました。サポートにお伝えいただく受付番号: {references}。",
+            "outbox_kept": "{kept} 件は送信できませんでした（{reason}）。送信待ちのまま残しますので、後でもう一度お試しください。",
+            "outbox_refused": "{refused} 件はサポートサーバーに拒否されたため、別の場所に移しました。再送信はしません。",
+            "outbox_failed": "送信待ちのレポートを送信できませんでした（{reason}）。送信待ちのまま残しますので、"
+            "後でもう一度お試しください。",
+            "key_watch": "監視",
+            "key_stop": "停止",
+            "key_done": "次へ",
+            "watch": "数分間監視する",
+            "watch_no_target": "監視する対象がありません。VPN サーバーもトンネル内のアドレスも分かりませんでした。"
+            "最初の画面で VPN サーバーを選んで、もう一度チェックしてください。",
+            "watch_heading": "時間を追った接続の監視結果",
             "key_start": "開始",
             "checks_heading": "接続を調べています…",
             "checks_hint": "通常20秒以内に終わります。中止するには Esc を押してください。",

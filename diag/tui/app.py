@@ -64,9 +64,13 @@ class VpndiagApp(App[None]):
         self.lang = lang
         self._apply_title()
         translate_bindings(self, lang)
+        from diag.tui.screens.watch import WatchScreen
+
         for screen in self.screen_stack:
             if isinstance(screen, WizardScreen):
                 screen.apply_language()
+            elif isinstance(screen, WatchScreen):
+                screen.set_language(lang)
 
     def action_toggle_language(self) -> None:
         self.set_language("en" if self.lang == "ja" else "ja")
@@ -110,6 +114,28 @@ class VpndiagApp(App[None]):
         from diag.tui.screens.save import SaveScreen
 
         self.push_screen(SaveScreen(report))
+
+    def open_watch(self, report: Report) -> None:
+        """Watch the connection for a few minutes, pre-filled from `report`; its findings join the results."""
+        from diag.tui.screens.watch import WatchScreen
+        from diag.tui.watching import watch_request, with_watch
+
+        request = watch_request(report, self.options)
+        if request is None:
+            self.notify(TUI.text("watch_no_target", self.lang), severity="warning")
+            return
+
+        def watched(result: Report | None) -> None:
+            # None: the watch could not run, and its screen said why.
+            from diag.tui.screens.results import ResultsScreen
+
+            if result is None or not isinstance(self.screen, ResultsScreen):
+                return
+            self.report = with_watch(self.screen.report, result, self.lang)
+            self.screen.show_report(self.report)
+
+        screen = WatchScreen(self.backend.watch(request, self.lang), lang=self.lang, interval_s=request.interval_s)
+        self.push_screen(screen, watched)
 
     def back_to_welcome(self) -> None:
         self.pop_screen()

@@ -162,7 +162,15 @@ def render_html(report: Report, lang: Lang | None = None) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env.get_template("report.html").render(_context(report, lang or report.lang))
+    from markupsafe import Markup
+
+    from reports.timeline_svg import timeline_svg
+
+    lang = lang or report.lang
+    context = _context(report, lang)
+    # timeline_svg escapes every string of the report itself; Markup keeps autoescape from escaping the SVG tags.
+    context["timeline_svg"] = Markup(timeline_svg(report.timeline, lang=lang)) if report.timeline else None  # noqa: S704
+    return env.get_template("report.html").render(context)
 
 
 def _md(value: object) -> str:

@@ -133,6 +133,13 @@ def markdown_lines(report: Report, lang: Lang, t: Callable[..., str], esc: Escap
         yield ""
         rows = [[c.name, c.status, value(c.reason)] for c in report.checks]
         yield from _table([t("check"), t("status"), t("reason")], rows, esc)
+    if report.timeline:
+        from diag.watch.render import timeline_lines
+
+        yield f"## {esc(t('timeline_heading'))}"
+        yield ""
+        yield from (f"- {esc(line.strip())}" for line in timeline_lines(report.timeline, lang)[1:])
+        yield ""
     yield f"## {esc(t('privacy'))}"
     yield ""
     if report.privacy.redacted:

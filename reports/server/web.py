@@ -16,12 +16,14 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from reports.server.accounts import SESSION_LIFETIME, Accounts, Session
 from reports.server.charts import daily_chart, pmtu_histogram_chart, probe_chart
 from reports.server.csv_export import csv_lines
 from reports.server.store import PMTU_BUCKET, ReportFilter, ReportStore, ReviewStatus
+from reports.timeline_svg import timeline_svg
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 SESSION_COOKIE = "vpndiag_session"
@@ -266,6 +268,8 @@ async def report_page(request: Request, key: str) -> Response:
             message="No report has this id or reference. Check the code the customer read out.",
         )
     charts = [probe_chart(path) for path in stored.report.paths]
+    # timeline_svg escapes every string of the report itself; Markup keeps autoescape from escaping the SVG tags.
+    timeline = Markup(timeline_svg(stored.report.timeline, lang="en")) if stored.report.timeline else None  # noqa: S704
     return render(
         "report.html",
         session=session,
@@ -273,6 +277,7 @@ async def report_page(request: Request, key: str) -> Response:
         row=stored.row,
         report=stored.report,
         charts=charts,
+        timeline=timeline,
         statuses=list(ReviewStatus),
         saved=request.query_params.get("saved") == "1",
         report_json=stored.report.model_dump_json(indent=2),

@@ -88,3 +88,23 @@ def test_upload_with_json_dash_keeps_stdout_for_the_report(tmp_path: Path, inges
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert ingest.posts_for(report["report_id"]) == 1
+
+
+def test_reports_waiting_in_the_outbox_are_offered_on_stderr(tmp_path: Path, ingest: IngestServer) -> None:
+    from diag.upload.outbox import Outbox
+    from tests.conftest import EXAMPLES
+
+    waiting = Outbox(tmp_path / "outbox").add(load_report(EXAMPLES / "blackhole.json"))
+    result = run_vpndiag("run", "--lang", "en", "--json", "-", env=_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    json.loads(result.stdout)  # stdout still carries only the report
+    assert "Reports waiting in the outbox: 1. Send them with `vpndiag upload --pending`." in result.stderr
+    ja = run_vpndiag("run", "--lang", "ja", "--json", str(tmp_path / "r.json"), env=_env(tmp_path))
+    assert "送信待ちのレポートが 1 件あります。" in ja.stderr
+    assert "送信待ち" not in ja.stdout
+
+    sent = run_vpndiag("upload", "--pending", "--endpoint", ingest.endpoint, env=_env(tmp_path))
+    assert sent.returncode == 0, sent.stderr
+    assert not waiting.exists()
+    again = run_vpndiag("run", "--lang", "en", "--json", "-", env=_env(tmp_path))
+    assert "outbox" not in again.stderr

@@ -16,6 +16,7 @@ from diag.tui.screens.base import WizardScreen
 from diag.tui.widgets.command_block import CommandBlock
 from diag.tui.widgets.findings_list import SEVERITY_ORDER, FindingsList, by_severity
 from diag.tui.widgets.probe_chart import ProbeChart
+from diag.tui.widgets.timeline_strip import TimelineStrip
 from diag.tui.widgets.title_bar import TitleBar
 from reports.i18n import Lang
 from reports.model import FixStep, PathResult, Report
@@ -77,6 +78,7 @@ class ResultsScreen(WizardScreen):
         Binding("w", "save", "Save", id="key_save"),
         Binding("d", "details", "Details", id="key_details"),
         Binding("r", "again", "Check again", id="key_again"),
+        Binding("m", "watch", "Watch", id="key_watch"),
     ]
 
     def __init__(self, report: Report) -> None:
@@ -91,6 +93,9 @@ class ResultsScreen(WizardScreen):
             yield Static(headline(report, self.lang), id="headline", markup=False)
             yield Static(self.t("findings_heading"), classes="section")
             yield FindingsList(report.findings, self.lang)
+            if report.timeline:
+                yield Static(self.t("watch_heading"), classes="section")
+                yield TimelineStrip(report.timeline, self.lang, id="timeline")
             yield Static(self.t("fixes_heading"), classes="section")
             fixes = steps_for_os(report)
             if not report.fixes:
@@ -114,6 +119,7 @@ class ResultsScreen(WizardScreen):
         with Horizontal(id="actions"):
             yield Button(self.t("send"), id="send", variant="primary", compact=True)
             yield Button(self.t("save"), id="save", compact=True)
+            yield Button(self.t("watch"), id="watch", compact=True)
             yield Button(self.t("again"), id="again", compact=True)
         yield Footer()
 
@@ -131,12 +137,30 @@ class ResultsScreen(WizardScreen):
             self.action_save()
         elif event.button.id == "again":
             self.action_again()
+        elif event.button.id == "watch":
+            self.action_watch()
 
     def action_send(self) -> None:
         self.wizard.open_send(self.report)
 
     def action_save(self) -> None:
         self.wizard.open_save(self.report)
+
+    def action_watch(self) -> None:
+        self.wizard.open_watch(self.report)
+
+    def show_report(self, report: Report) -> None:
+        """The same results with more in them (a watch's timeline and findings): rebuilt, details as they were."""
+        self.save_state()
+        self.report = report
+        self.refresh(recompose=True)
+        self.call_after_refresh(self._show_timeline)
+
+    def _show_timeline(self) -> None:
+        """Bring the watch's evidence into view (the headline above already names what it found)."""
+        self.after_recompose()
+        for strip in self.query(TimelineStrip):
+            self.query_one("#body", VerticalScroll).scroll_to_widget(strip, animate=False)
 
     def action_again(self) -> None:
         self.wizard.back_to_welcome()

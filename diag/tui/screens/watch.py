@@ -10,6 +10,7 @@ import asyncio
 from collections import deque
 from typing import ClassVar
 
+from rich.cells import set_cell_size
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -21,6 +22,7 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from diag.i18n.watch import WATCH
+from diag.tui.translate import translate_bindings
 from diag.watch.render import sample_line
 from diag.watch.runner import WatchRunner
 from diag.watch.timeline import EchoResult, Outcome, Sample
@@ -40,13 +42,18 @@ CELLS = {
 }
 
 
+def row_label(label: str) -> str:
+    """`label` cut or padded to LABEL_WIDTH terminal cells (Japanese characters take two), so the rows line up."""
+    return set_cell_size(label, LABEL_WIDTH - 1) + " "
+
+
 def strip_text(samples: list[Sample], labels: tuple[str, str, str], width: int) -> Text:
     """The three echo channels, newest sample on the right, as many as fit `width` cells."""
     columns = max(1, width - LABEL_WIDTH)
     shown = samples[-columns:]
     text = Text()
     for row, label in zip(("small", "large", "underlay"), labels, strict=True):
-        text.append(label[: LABEL_WIDTH - 1].ljust(LABEL_WIDTH), style="bold")
+        text.append(row_label(label), style="bold")
         for sample in shown:
             result: EchoResult | None = getattr(sample, row)
             glyph, style = CELLS[result.outcome] if result is not None else ("·", "grey35")
@@ -103,6 +110,7 @@ class WatchScreen(Screen[Report | None]):
         self.stop_event = asyncio.Event()
         self.samples: deque[Sample] = deque(maxlen=STRIP_SAMPLES)
         self.report: Report | None = None
+        self.failure: str | None = None  # why the watch could not run
         self.finished = False
 
     def compose(self) -> ComposeResult:
@@ -116,7 +124,36 @@ class WatchScreen(Screen[Report | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        translate_bindings(self, self.lang)  # footer labels from the wizard's catalog (key_stop, key_done)
         self.run_watch()
+
+    def set_language(self, lang: Lang) -> None:
+        """The wizard's F2: relabel everything in place; the watch itself goes on."""
+        self.lang = lang
+        translate_bindings(self, lang)
+        self.query_one(".heading", Static).update(WATCH.text("tui_heading", lang))
+        self.query_one(".hint", Static).update(WATCH.text("tui_hint", lang, interval=f"{self.interval_s:g}"))
+        strip = self.query_one(WatchStrip)
+        strip.lang = lang
+        strip.refresh_chart()
+        latest = sample_line(self.samples[-1], lang) if self.samples else WATCH.text("tui_waiting", lang)
+        if self.stop_event.is_set() and not self.finished:
+            latest = WATCH.text("tui_stopping", lang)
+        self.query_one("#latest", Static).update(latest)
+        if self.finished:
+            self.query_one("#result", Static).update(self._result_text())
+
+    def _result_text(self) -> str:
+        if self.failure is not None:
+            return WATCH.text("tui_failed", self.lang, reason=self.failure)
+        report = self.report
+        assert report is not None
+        samples = max((e.tick + e.count for e in report.timeline if e.tick is not None), default=0)
+        lines = [WATCH.text("tui_finished", self.lang, samples=samples)]
+        lines += [
+            WATCH.text("tui_finding", self.lang, severity=f.severity.value, title=f.title) for f in report.findings
+        ] or [WATCH.text("tui_no_findings", self.lang)]
+        return "\n".join(lines)
 
     @work(exclusive=True, exit_on_error=False, group="watch")
     async def run_watch(self) -> Report:
@@ -140,19 +177,13 @@ class WatchScreen(Screen[Report | None]):
             report = event.worker.result
             assert isinstance(report, Report)
             self.report = report
-            samples = max((e.tick + e.count for e in report.timeline if e.tick is not None), default=0)
-            lines = [WATCH.text("tui_finished", self.lang, samples=samples)]
-            lines += [
-                WATCH.text("tui_finding", self.lang, severity=f.severity.value, title=f.title) for f in report.findings
-            ] or [WATCH.text("tui_no_findings", self.lang)]
-            result.update("\n".join(lines))
         elif event.state is WorkerState.ERROR:
             error = event.worker.error
-            reason = str(error) if isinstance(error, VpndiagError) else type(error).__name__
-            result.update(WATCH.text("tui_failed", self.lang, reason=reason))
+            self.failure = str(error) if isinstance(error, VpndiagError) else type(error).__name__
         else:
             return
         self.finished = True
+        result.update(self._result_text())
         self.post_message(self.Finished(self.report))
 
     def action_stop(self) -> None:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
-from diag.tui.backend import DetectedVpn, WizardOptions
+from diag.tui.backend import DetectedVpn, PendingSummary, WizardOptions
 from diag.tui.screens.base import WizardScreen
 from diag.tui.widgets.title_bar import TitleBar
 
@@ -49,6 +51,12 @@ class WelcomeScreen(WizardScreen):
         self.protocol: str = options.protocol or default_protocol or DETECT
         self.detected: DetectedVpn | None = None
         self.detection_done = False
+        # Reports an earlier run could not send (issue 8: offered next time). A folder listing, nothing is sent.
+        self.pending = 0
+        with contextlib.suppress(OSError):
+            self.pending = self.wizard.backend.pending_count()
+        self.sending_pending = False
+        self.outbox_messages: list[tuple[str, dict[str, object]]] = []  # catalog keys: re-rendered on F2
 
     def compose(self) -> ComposeResult:
         servers = self.wizard.profile.vpn_servers
@@ -81,7 +89,34 @@ class WelcomeScreen(WizardScreen):
                 yield Select(protocols, value=self.protocol, allow_blank=False, compact=True, id="protocol")
             yield Static(self._detected_text(), id="detected")
             yield Button(self.t("start"), id="start", variant="success")
+            waiting = self._outbox_widgets()
+            outbox = Vertical(*waiting, id="outbox")
+            outbox.display = bool(waiting)
+            yield outbox
         yield Footer()
+
+    def _outbox_widgets(self) -> list[Widget]:
+        """The waiting reports and the button to send them; nothing when none wait and nothing was sent."""
+        widgets: list[Widget] = []
+        if self.pending and self.wizard.profile.endpoint is None:
+            widgets.append(Static(self.t("outbox_waiting_no_endpoint", count=self.pending), id="outbox-waiting"))
+        elif self.pending:
+            button = Button(self.t("outbox_send"), id="send-pending", compact=True, disabled=self.sending_pending)
+            waiting = Static(self.t("outbox_waiting", count=self.pending), id="outbox-waiting")
+            widgets.append(Horizontal(waiting, button, classes="row"))
+        if self.sending_pending:
+            widgets.append(Static(self.t("outbox_sending"), id="outbox-status"))
+        elif self.outbox_messages:
+            text = "\n".join(self.t(key, **fields) for key, fields in self.outbox_messages)
+            widgets.append(Static(text, id="outbox-status", markup=False))
+        return widgets
+
+    async def _refresh_outbox(self) -> None:
+        box = self.query_one("#outbox", Vertical)
+        await box.remove_children()
+        widgets = self._outbox_widgets()
+        await box.mount_all(widgets)
+        box.display = bool(widgets)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -93,7 +128,12 @@ class WelcomeScreen(WizardScreen):
         return await self.wizard.backend.detect_vpn()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "detect" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+        if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        if event.worker.group == "pending":
+            self._pending_done(event.worker)
+            return
+        if event.worker.group != "detect":
             return
         # A detection that failed is the same to the customer as none found: the checks say more.
         self.detected = event.worker.result if event.state is WorkerState.SUCCESS else None
@@ -102,6 +142,57 @@ class WelcomeScreen(WizardScreen):
             self.protocol = self.detected.protocol
             self.query_one("#protocol", Select).value = self.protocol
         self.query_one("#detected", Static).update(self._detected_text())
+
+    def on_screen_resume(self) -> None:
+        """Back from a run whose upload failed: that report now waits in the outbox too."""
+        if self.sending_pending:
+            return
+        count = self.pending
+        with contextlib.suppress(OSError):
+            count = self.wizard.backend.pending_count()
+        if count != self.pending:
+            self.pending = count
+            self.call_later(self._refresh_outbox)
+
+    def action_send_pending(self) -> None:
+        endpoint = self.wizard.profile.endpoint
+        if endpoint is None or self.sending_pending or not self.pending:
+            return
+        self.save_state()
+        self.sending_pending = True
+        self.outbox_messages = []
+        self.call_later(self._refresh_outbox)
+        self.send_pending(str(endpoint).rstrip("/"))
+
+    @work(exclusive=True, exit_on_error=False, group="pending")
+    async def send_pending(self, endpoint: str) -> PendingSummary:
+        profile = self.wizard.profile
+        return await self.wizard.backend.send_pending(
+            endpoint,
+            ca_bundle=str(profile.ca_bundle) if profile.ca_bundle else None,
+            ingest_key=profile.ingest_key,
+            lang=self.lang,
+        )
+
+    def _pending_done(self, worker: Worker[object]) -> None:
+        """Say what was sent; anything not sent stays in the outbox (the outbox itself never loses a report)."""
+        self.sending_pending = False
+        summary = worker.result if worker.state is WorkerState.SUCCESS else None
+        messages: list[tuple[str, dict[str, object]]] = []
+        if isinstance(summary, PendingSummary):
+            if summary.sent:
+                messages.append(("outbox_sent", {"sent": summary.sent, "references": ", ".join(summary.references)}))
+            if summary.kept:
+                messages.append(("outbox_kept", {"kept": summary.kept, "reason": summary.reason}))
+            if summary.refused:
+                messages.append(("outbox_refused", {"refused": summary.refused}))
+        else:
+            # The outbox lock was busy, or the folder could not be written: the sentence says which.
+            messages.append(("outbox_failed", {"reason": str(worker.error)}))
+        with contextlib.suppress(OSError):
+            self.pending = self.wizard.backend.pending_count()
+        self.outbox_messages = messages
+        self.call_later(self._refresh_outbox)
 
     def _detected_text(self) -> str:
         if not self.detection_done:
@@ -126,6 +217,8 @@ class WelcomeScreen(WizardScreen):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start":
             self.action_start()
+        elif event.button.id == "send-pending":
+            self.action_send_pending()
         elif event.button.id in ("lang-en", "lang-ja"):
             self.save_state()
             self.wizard.set_language("ja" if event.button.id == "lang-ja" else "en")

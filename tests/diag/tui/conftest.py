@@ -7,6 +7,8 @@ report (schema/examples) as progress events, in the order a real run sends them,
 from __future__ import annotations
 
 import asyncio
+import tempfile
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,7 +104,13 @@ def make_app(
     save_dir: Path | None = None,
     **backend: object,
 ) -> VpndiagApp:
-    parts: dict[str, object] = {"run_checks": runner, "detect_vpn": recorded_detection(RECORDED_VPN), **backend}
+    parts: dict[str, object] = {
+        "run_checks": runner,
+        "detect_vpn": recorded_detection(RECORDED_VPN),
+        # Never the machine's own outbox: a folder that does not exist holds no waiting reports.
+        "outbox_dir": Path(tempfile.gettempdir()) / f"vpndiag-no-outbox-{uuid.uuid4().hex}",
+        **backend,
+    }
     if save_dir is not None:
         parts["save_dir"] = save_dir
     return VpndiagApp(profile=profile or lab_profile(), backend=Backend(**parts), lang=lang)  # type: ignore[arg-type]
@@ -153,6 +161,7 @@ def upload_parts(outbox_dir: Path) -> dict[str, object]:
         "queue": lambda report, lang: Outbox(outbox_dir, lang=lang).add(report),
         "export": lambda report, fmt, lang: export_report(report, fmt, lang=lang),
         "redaction_key": lambda: FIXED_KEY,
+        "outbox_dir": outbox_dir,
     }
 
 
