@@ -47,9 +47,18 @@ def test_ctrl_c_ends_the_watch_and_still_writes_the_report(tmp_path: Path) -> No
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(2.0)
+    # Interrupt only once the watch is sampling: on a loaded machine the start-up alone can take seconds.
+    assert child.stderr is not None
+    seen = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = child.stderr.readline()
+        seen.append(line)
+        if " | tunnel: " in line or not line:
+            break
     child.send_signal(signal.SIGINT)
-    _, stderr = child.communicate(timeout=20)
+    _, stderr_tail = child.communicate(timeout=20)
+    stderr = "".join(seen) + stderr_tail
     assert child.returncode == 0, stderr
     assert "Traceback" not in stderr
     report = Report.model_validate(json.loads(out.read_text()))
