@@ -176,7 +176,9 @@ def test_wizard_whole_flow_in_the_lab(make_lab: MakeLab, tmux: Tmux, tmp_path: P
     tmux.keys("s")
     _keep("send-en", tmux.wait_for("Send the report to Lab VPN"))
     tmux.keys("Space")  # the consent box has the focus
-    time.sleep(0.5)  # the Send button becomes focusable once the box is ticked
+    # The Send button becomes focusable once the box is ticked; the tick shows only as a colour, so give a loaded
+    # machine time to process it before moving the focus.
+    time.sleep(2.0)
     tmux.keys("Tab")
     tmux.keys("Enter")
     sent = tmux.wait_for(REFERENCE)
@@ -227,7 +229,7 @@ def test_wizard_finds_the_black_hole_and_keeps_the_report_it_cannot_send(
     tmux.keys("s")
     tmux.wait_for("Send the report to Lab VPN")
     tmux.keys("Space")
-    time.sleep(0.5)
+    time.sleep(2.0)
     tmux.keys("Tab")
     tmux.keys("Enter")
     # The client retries a refused connection a few times with backoff (diag.upload.client.RetryPolicy) first.
