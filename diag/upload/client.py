@@ -9,6 +9,7 @@ private CA; proxies come from the environment (HTTPS_PROXY, NO_PROXY), httpx's d
 
 from __future__ import annotations
 
+import functools
 import gzip
 import ssl
 from dataclasses import dataclass
@@ -97,9 +98,15 @@ def _wait(policy: RetryPolicy) -> object:
     return wait
 
 
+@functools.lru_cache(maxsize=8)
+def _load_ssl_context(ca_bundle: str | None) -> ssl.SSLContext:
+    # Loading a CA store costs ~50 ms of CPU; the outbox sends many reports in one process, so load it once.
+    return ssl.create_default_context(cafile=ca_bundle)
+
+
 def _ssl_context(ca_bundle: str | None, lang: Lang) -> ssl.SSLContext:
     try:
-        return ssl.create_default_context(cafile=ca_bundle)
+        return _load_ssl_context(ca_bundle)
     except (OSError, ssl.SSLError) as exc:
         raise UploadRejected(UPLOAD.text("ca_bundle_unreadable", lang, path=ca_bundle, error=exc)) from None
 
@@ -204,7 +211,8 @@ async def upload_report(
     }
     if ingest_key:
         headers["X-Ingest-Key"] = ingest_key
-    verify: ssl.SSLContext | bool = _ssl_context(ca_bundle, lang) if url.startswith("https://") else True
+    # Also for http:// (a proxy from the environment may speak TLS): httpx would otherwise build a context per client.
+    verify = _ssl_context(ca_bundle, lang)
     retrying = AsyncRetrying(
         retry=retry_if_exception_type(_TryAgain),
         stop=stop_after_attempt(max(1, policy.attempts)),
