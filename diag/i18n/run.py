@@ -13,6 +13,7 @@ RUN = Catalog(
             "check.tcp": "TCP receive window",
             "check.mss": "TCP segment size (MSS)",
             "check.overhead": "VPN overhead",
+            "check.dns": "host names",
             "progress.running": "Checking {check}…",
             "progress.ok": "Checked {check}.",
             "progress.failed": "Could not check {check}: {reason}",
@@ -30,6 +31,8 @@ RUN = Catalog(
             "reason.timeout": "it took longer than {seconds} seconds",
             "reason.deadline": "the run's time limit was reached before it could start",
             "reason.no_pmtu": "the path MTU could not be measured: {why}",
+            "reason.unresolved": "these names could not be resolved to an address (DNS): {names}",
+            "reason.unresolved_target": "{target} could not be resolved to an address (DNS), so it was not probed",
             "reason.needs_privileges_probe": "sending probe packets needs administrator rights on this computer "
             "({why})",
             "heading.diagnosis": "Diagnosis",
@@ -80,6 +83,7 @@ RUN = Catalog(
             "check.tcp": "TCP受信ウィンドウ",
             "check.mss": "TCPセグメントサイズ（MSS）",
             "check.overhead": "VPNのオーバーヘッド",
+            "check.dns": "ホスト名",
             "progress.running": "{check}を調べています…",
             "progress.ok": "{check}を調べました。",
             "progress.failed": "{check}を調べられませんでした: {reason}",
@@ -97,6 +101,8 @@ RUN = Catalog(
             "reason.timeout": "{seconds}秒以上かかりました",
             "reason.deadline": "始める前に全体の制限時間に達しました",
             "reason.no_pmtu": "経路MTUを測れませんでした: {why}",
+            "reason.unresolved": "次の名前はDNSでアドレスに変換できませんでした: {names}",
+            "reason.unresolved_target": "{target} はDNSでアドレスに変換できなかったため、測定していません",
             "reason.needs_privileges_probe": "このコンピューターでは、測定用のパケットを送るのに管理者権限が必要です"
             "（{why}）",
             "heading.diagnosis": "診断結果",

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from diag.blocking import run_blocking
 from diag.errors import ProbeError
 from diag.i18n.probe import PROBE
 from diag.probe.datagram import ProbeReply
@@ -112,7 +113,7 @@ def round_timeout(rtt_s: float | None) -> float:
     return min(ROUND_MAX_S, max(ROUND_MIN_S, RTT_FACTOR * rtt_s + ROUND_MARGIN_S))
 
 
-async def _resolve(host: str, family: Family | None) -> tuple[str, Family] | None:
+async def resolve(host: str, family: Family | None = None) -> tuple[str, Family] | None:
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
@@ -120,12 +121,13 @@ async def _resolve(host: str, family: Family | None) -> tuple[str, Family] | Non
     else:
         return str(address), 6 if address.version == 6 else 4
     wanted = {4: socket.AF_INET, 6: socket.AF_INET6}.get(family or 0, socket.AF_UNSPEC)
-    loop = asyncio.get_running_loop()
     try:
+        # In a daemon thread: a resolver that never answers must not hold up the program's end (diag/blocking.py).
         infos = await asyncio.wait_for(
-            loop.getaddrinfo(host, None, family=wanted, type=socket.SOCK_DGRAM), RESOLVE_TIMEOUT_S
+            run_blocking(socket.getaddrinfo, host, None, wanted, socket.SOCK_DGRAM, name="vpndiag-resolve"),
+            RESOLVE_TIMEOUT_S,
         )
-    except (OSError, TimeoutError):
+    except (OSError, UnicodeError, TimeoutError):
         return None
     for info_family, _type, _proto, _name, sockaddr in infos:
         if info_family in (socket.AF_INET, socket.AF_INET6):
@@ -303,7 +305,7 @@ async def measure(
     if family is not None and family not in (4, 6):
         raise ProbeError(f"The address family must be 4 or 6, not {family}.")
     deadline = time.perf_counter() + max_time
-    resolved = await _resolve(host, family)
+    resolved = await resolve(host, family)
     measurement = _Measurement(target, family or 4, role, lang, None)
     measurement.on_probe = on_probe
     if resolved is None:
@@ -420,7 +422,7 @@ async def _measure_udp(
     from diag.probe.udp import UdpDfProber
 
     result = measurement.result
-    resolved = await _resolve(server.host, family)
+    resolved = await resolve(server.host, family)
     if resolved is None:
         result.pmtu_reason = measurement.text("reason_unresolved", target=server.host)
         return
