@@ -70,6 +70,8 @@ TCP_TIMEOUT_S = 10.0
 MSS_TIMEOUT_S = 3.0
 # Pure arithmetic.
 OVERHEAD_TIMEOUT_S = 1.0
+# One psutil call: are the VPN adapters seen at the start still up at the end?
+VPN_STILL_UP_TIMEOUT_S = 2.0
 # Each name once, all at once, before anything uses them: the probe engine's own limit per name (RESOLVE_TIMEOUT_S,
 # 3 s) and a little. A resolver that answers does so in milliseconds; one that does not would otherwise cost every
 # check that needs the name its whole timeout (glibc retries after 5 s per server, resolv.conf(5)).
@@ -452,6 +454,20 @@ async def run_checks(options: RunOptions, on_progress: ProgressCallback | None =
     tcp = await run.step("tcp", read_tcp_settings, TCP_TIMEOUT_S)
     if tcp is not None and mss_result is not None:
         tcp = tcp.model_copy(update={"mss": mss_result})
+
+    # The VPN can drop while the checks run ("it drops every few minutes"): an adapter that was up at the start and
+    # is gone or down now is recorded as down, and the check says so; measurements through it may be cut short.
+    async def vpn_still_up() -> None:
+        nonlocal adapters
+        from diag.checks.adapters import interfaces_up, vanished_vpn_adapters
+
+        vanished = vanished_vpn_adapters(adapters, await run_blocking(interfaces_up))
+        if vanished:
+            adapters = [a.model_copy(update={"is_up": False}) if a.name in vanished else a for a in adapters]
+            raise _Unmeasured(run.say("reason.vpn_dropped", adapters=", ".join(vanished)))
+
+    if any(a.is_vpn and a.is_up for a in adapters):
+        await run.step("vpn_still_up", vpn_still_up, VPN_STILL_UP_TIMEOUT_S)
 
     vpn = await _vpn_block(run, options, adapters, tunnel_adapter, underlay)
 

@@ -561,3 +561,15 @@ def detect_vpn_protocol(adapters: list[Adapter], processes: Iterable[VpnProcess]
     if up and any(p.protocol == "openconnect" for p in procs):
         return "openconnect"
     return None
+
+
+def interfaces_up() -> set[str]:
+    """The names of the interfaces that exist and are up now (cheap: one psutil call, no OS tool)."""
+    import psutil
+
+    return {name for name, stats in psutil.net_if_stats().items() if stats.isup}
+
+
+def vanished_vpn_adapters(adapters: Iterable[Adapter], up_now: set[str]) -> list[str]:
+    """VPN adapters that were up when the adapters were read and are gone or down now (pure)."""
+    return [a.name for a in adapters if a.is_vpn and a.is_up and a.name not in up_now]
