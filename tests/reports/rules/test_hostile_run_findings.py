@@ -1,4 +1,5 @@
-"""A name that did not resolve (DNS) is its own finding with a DNS fix, not "no internet" (issue 10)."""
+"""What a hostile network does to a run gets its own finding (issue 10): a name that did not resolve (DNS) is
+not "no internet"; a VPN that dropped during the checks says so and suggests watching it."""
 
 from __future__ import annotations
 
@@ -35,3 +36,19 @@ def test_failed_dns_check_gives_names_unresolved_and_its_fix(lang: str) -> None:
 def test_no_dns_check_no_finding() -> None:
     report = apply_rules(load_report(DATA / "healthy-linux.json"), "en")
     assert "names_unresolved" not in [f.id for f in report.findings]
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_vpn_gone_at_the_end_gives_vpn_dropped_and_a_watch(lang: str) -> None:
+    base = load_report(DATA / "wireguard-mtu-linux.json")
+    adapters = [a.model_copy(update={"is_up": False}) if a.is_vpn else a for a in base.adapters]
+    reason = "the VPN adapter wg0 went away during the checks, so measurements through it may be cut short"
+    checks = [*base.checks, CheckStatus(name="vpn_still_up", status="failed", reason=reason)]
+    report = apply_rules(base.model_copy(update={"checks": checks, "adapters": adapters}), lang)  # type: ignore[arg-type]
+    ids = [f.id for f in report.findings]
+    assert "vpn_dropped" in ids
+    assert "wg0" in next(f for f in report.findings if f.id == "vpn_dropped").detail
+    assert "checks_incomplete" not in ids  # the drop is said once, by its own finding
+    fix = next(f for f in report.fixes if f.id == "watch_vpn")
+    assert [s.command for s in fix.steps] == ["vpndiag watch --minutes 10"]
+    assert all(set(f.finding_ids) <= set(ids) for f in report.fixes)
