@@ -52,3 +52,28 @@ def test_vpn_gone_at_the_end_gives_vpn_dropped_and_a_watch(lang: str) -> None:
     fix = next(f for f in report.fixes if f.id == "watch_vpn")
     assert [s.command for s in fix.steps] == ["vpndiag watch --minutes 10"]
     assert all(set(f.finding_ids) <= set(ids) for f in report.fixes)
+
+
+def test_no_default_route_beside_a_failed_server_lookup_is_no_connectivity() -> None:
+    """The routes check answers "no default route" and the server lookup fails with it; the tunnel path is only
+    'blocked' (its packets enter a tunnel that cannot leave): nothing is reachable, and that is the finding."""
+    base = load_report(DATA / "wireguard-mtu-linux.json")
+    assert base.routes is not None
+    routes = base.routes.model_copy(
+        update={
+            "default_interface": None,
+            "default_gateway": None,
+            "reason": "no default route; ip failed: RTNETLINK answers: Network is unreachable",
+        }
+    )
+    paths = [
+        p.model_copy(
+            update={"icmp_echo": "unreachable" if p.role == "underlay" else "blocked", "pmtu": None, "probes": []}
+        )
+        for p in base.paths
+    ]
+    report = apply_rules(base.model_copy(update={"routes": routes, "paths": paths}), "en")
+    ids = [f.id for f in report.findings]
+    assert "no_connectivity" in ids
+    assert "icmp_blocked" not in ids  # meaningless without connectivity
+    assert "no default gateway" in next(f for f in report.findings if f.id == "no_connectivity").detail
