@@ -8,6 +8,21 @@ validates as a PathResult).
 from __future__ import annotations
 
 import argparse
+import importlib
+import sys
+from types import ModuleType
+
+
+def _import_asyncio_without_tls() -> ModuleType:
+    """asyncio imports the ssl module when it can (about half its import time); path-MTU probing never uses TLS,
+    so this process's asyncio is loaded without it. `ssl` stays importable afterwards for anything else."""
+    if "asyncio" in sys.modules or "ssl" in sys.modules:
+        return importlib.import_module("asyncio")
+    sys.modules["ssl"] = None  # type: ignore[assignment]  # makes `import ssl` fail, which asyncio handles
+    try:
+        return importlib.import_module("asyncio")
+    finally:
+        del sys.modules["ssl"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,16 +44,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio
     import json
+
+    asyncio = _import_asyncio_without_tls()
 
     from diag.errors import ProbeError
     from diag.probe.engine import measure
     from reports.i18n import detect_lang
 
-    if args.max_probes < 1 or args.max_time <= 0:
-        raise ProbeError("--max-probes must be at least 1 and --max-time more than 0 seconds.")
     lang = args.lang or detect_lang()
+    if args.max_probes < 1 or args.max_time <= 0:
+        from diag.i18n.probe import PROBE
+
+        raise ProbeError(PROBE.text("error_limits", lang))
     result = asyncio.run(
         measure(
             args.target,

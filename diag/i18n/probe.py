@@ -51,6 +51,14 @@ PROBE = Catalog(
             "echo_ok": "answered",
             "echo_blocked": "no answer",
             "echo_unreachable": "unreachable",
+            # Errors about the input (ProbeError).
+            "error_bad_target": "'{target}' is not an IP address or a host name; give one like 203.0.113.10 or "
+            "vpn.example.net.",
+            "error_bad_probe_server": "The probe server '{server}' is not HOST:PORT; give it like "
+            "203.0.113.10:4821 or [2001:db8::1]:4821.",
+            "error_family": "{target} is an IPv{actual} address, but IPv{wanted} was asked for; drop -{wanted} or "
+            "give an IPv{wanted} address.",
+            "error_limits": "--max-probes must be at least 1 and --max-time more than 0 seconds.",
         },
         "ja": {
             "reason_report": "ルーターがネクストホップ MTU {pmtu} バイトを通知し、{pmtu} バイトのプローブで確認しました。",
@@ -100,6 +108,13 @@ PROBE = Catalog(
             "echo_ok": "応答あり",
             "echo_blocked": "応答なし",
             "echo_unreachable": "到達不能",
+            "error_bad_target": "「{target}」は IP アドレスでもホスト名でもありません。203.0.113.10 や "
+            "vpn.example.net のように指定してください。",
+            "error_bad_probe_server": "プローブサーバー「{server}」が HOST:PORT の形ではありません。"
+            "203.0.113.10:4821 や [2001:db8::1]:4821 のように指定してください。",
+            "error_family": "{target} は IPv{actual} のアドレスですが、IPv{wanted} が指定されました。-{wanted} を"
+            "外すか、IPv{wanted} のアドレスを指定してください。",
+            "error_limits": "--max-probes は 1 以上、--max-time は 0 秒より大きくしてください。",
         },
     },
 )

@@ -83,6 +83,7 @@ class DatagramProber(abc.ABC):
     async def probe_round(self, sizes: list[int], round_number: int, wait_s: float) -> list[ProbeReply]:
         """Send `sizes` at once; return every answer (and the losses) known when the round ends."""
         self._install_reader()
+        deadline = time.perf_counter() + wait_s  # the round's clock starts with its first probe
         in_round: list[int] = []
         for size in sizes:
             sequence = self._next_sequence
@@ -90,7 +91,6 @@ class DatagramProber(abc.ABC):
             self._pending[sequence] = _Sent(size=size, round=round_number, sent_at=time.perf_counter())
             in_round.append(sequence)
             self._send_one(sequence, size)
-        deadline = time.perf_counter() + wait_s
         while not all(self._pending[s].resolved for s in in_round):
             remaining = deadline - time.perf_counter()
             if remaining <= 0:

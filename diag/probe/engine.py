@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import os
 import re
 import socket
@@ -23,12 +22,20 @@ from diag.blocking import run_blocking
 from diag.errors import ProbeError
 from diag.i18n.probe import PROBE
 from diag.probe.datagram import ProbeReply
-from diag.probe.icmp import ECHO_PAYLOAD, Access, EchoCheck, IcmpDfProber, echo_check, icmp_access
+from diag.probe.icmp import (
+    ECHO_PAYLOAD,
+    ECHO_TIMEOUT_S,
+    Access,
+    EchoCheck,
+    EchoProgress,
+    IcmpDfProber,
+    echo_check,
+    icmp_access,
+)
 from diag.probe.packets import ICMP_HEADER, ip_header_size
 from diag.probe.result import PathMeasurement, ProbeRecord, RttStats
 from diag.probe.search import MIN_MTU_V4, MIN_MTU_V6, Finish, Outcome, PmtuSearch, SearchResult
 from diag.probe.sockopts import Family, current_os, path_mtu
-from diag.probe.system_ping import SystemPingProber, system_ping_available
 from reports.i18n import Lang
 
 if TYPE_CHECKING:
@@ -39,18 +46,23 @@ Role = Literal["underlay", "tunnel", "target"]
 
 # Round timeout = RTT_FACTOR x the RTT + ROUND_MARGIN_S, within [ROUND_MIN_S, ROUND_MAX_S]. The RTT is the echo
 # check's for the first round, then the slowest reply of the round before (so a path that slows down under the
-# probes' load gets longer rounds). The margin covers a busy host's scheduling (replies that miss it still count
-# when they come); the floor keeps a LAN's 0.1 ms RTT from making rounds shorter than the event loop's own
-# jitter; the ceiling bounds a round on a path whose RTT we could not measure.
+# probes' load gets longer rounds). Replies are taken from the socket before a round declares anything lost, so
+# a busy host that runs our loop late loses nothing that had arrived; margin and floor only cover the path's own
+# jitter (a LAN's 0.1 ms RTT still gets 15 ms). The ceiling bounds a round on a path whose RTT is unknown.
 RTT_FACTOR = 2.0
-ROUND_MARGIN_S = 0.015
-ROUND_MIN_S = 0.025
+ROUND_MARGIN_S = 0.010
+ROUND_MIN_S = 0.015
 ROUND_MAX_S = 2.0
 # Without any RTT (UDP to a responder on a path without ICMP echo) the first small probe waits this long, up to
 # UDP_HELLO_TRIES times (RFC 8899 §5.1.2: MAX_PROBES 3).
 UDP_HELLO_TIMEOUT_S = 1.0
 UDP_HELLO_TRIES = 3
 RESOLVE_TIMEOUT_S = 3.0
+# Auto mode, probe server on the target: echo counts as blocked when the responder has answered and echo stays
+# silent for ECHO_GRACE_RTTS x the responder's RTT (at least ECHO_GRACE_MIN_S) — the same host answers UDP in one
+# RTT, so an echo it would answer comes back in about the same time.
+ECHO_GRACE_RTTS = 4.0
+ECHO_GRACE_MIN_S = 0.05
 # The largest IP packet (the 16-bit total length field, RFC 791); probes above the interface MTU fail locally.
 MAX_PACKET = 65535
 # Without an interface MTU to go by, Ethernet's.
@@ -79,32 +91,39 @@ class ProbeServer:
         return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
 
 
-def parse_target(target: str) -> str:
+def _ip_literal(text: str) -> tuple[str, Family] | None:
+    """The address in canonical form and its family when `text` is an IP literal (inet_pton: the ipaddress module
+    costs start-up time)."""
+    for family, address_family in ((4, socket.AF_INET), (6, socket.AF_INET6)):
+        try:
+            packed = socket.inet_pton(address_family, text)
+        except OSError:
+            continue
+        return socket.inet_ntop(address_family, packed), family  # type: ignore[return-value]
+    return None
+
+
+def parse_target(target: str, lang: Lang = "en") -> str:
     """The target as an address or host name; ProbeError for anything else."""
     text = target.strip()
     if text.startswith("[") and text.endswith("]"):
         text = text[1:-1]
-    try:
-        return str(ipaddress.ip_address(text))
-    except ValueError:
-        pass
+    literal = _ip_literal(text)
+    if literal is not None:
+        return literal[0]
     if not _HOSTNAME.match(text) or text.replace(".", "").isdigit():
-        raise ProbeError(
-            f"'{target}' is not an IP address or a host name; give one like 203.0.113.10 or vpn.example.net."
-        )
+        raise ProbeError(PROBE.text("error_bad_target", lang, target=target))
     return text
 
 
-def parse_probe_server(value: str) -> ProbeServer:
+def parse_probe_server(value: str, lang: Lang = "en") -> ProbeServer:
     """'HOST:PORT' or '[IPv6]:PORT'; ProbeError otherwise."""
     match = re.match(r"^\[([0-9A-Fa-f:.]+)\]:(\d{1,5})$", value.strip()) or re.match(
         r"^([^:\s]+):(\d{1,5})$", value.strip()
     )
     if not match or not 0 < int(match.group(2)) < 65536:
-        raise ProbeError(
-            f"The probe server '{value}' is not HOST:PORT (for example 203.0.113.10:4821 or [2001:db8::1]:4821)."
-        )
-    return ProbeServer(parse_target(match.group(1)), int(match.group(2)))
+        raise ProbeError(PROBE.text("error_bad_probe_server", lang, server=value))
+    return ProbeServer(parse_target(match.group(1), lang), int(match.group(2)))
 
 
 def round_timeout(rtt_s: float | None) -> float:
@@ -114,12 +133,9 @@ def round_timeout(rtt_s: float | None) -> float:
 
 
 async def resolve(host: str, family: Family | None = None) -> tuple[str, Family] | None:
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
-        return str(address), 6 if address.version == 6 else 4
+    literal = _ip_literal(host)
+    if literal is not None:
+        return literal
     wanted = {4: socket.AF_INET, 6: socket.AF_INET6}.get(family or 0, socket.AF_UNSPEC)
     try:
         # In a daemon thread: a resolver that never answers must not hold up the program's end (diag/blocking.py).
@@ -151,6 +167,8 @@ def _interface_ceiling(address: str, family: Family) -> int:
 
 async def _system_ping_echo(address: str, family: Family) -> EchoCheck:
     """The echo check without ICMP sockets: small pings through the system ping."""
+    from diag.probe.system_ping import SystemPingProber
+
     prober = SystemPingProber(address, family)
     size = ip_header_size(family) + ICMP_HEADER + ECHO_PAYLOAD
     replies = await prober.probe_round([size] * 3, 0, 1.0)
@@ -166,6 +184,13 @@ async def _system_ping_echo(address: str, family: Family) -> EchoCheck:
         rtt_avg_ms=sum(rtts) / len(rtts) if rtts else None,
         rtt_max_ms=max(rtts) if rtts else None,
     )
+
+
+def _system_ping_available() -> bool:
+    # Imported only here: the fallback's parsers and shutil (which imports bz2 and lzma) cost start-up time.
+    from diag.probe.system_ping import system_ping_available
+
+    return system_ping_available()
 
 
 class _Measurement:
@@ -271,15 +296,19 @@ def _describe(measurement: _Measurement, outcome: SearchResult, *, floor: int, m
 
 def _open_icmp_prober(address: str, family: Family, access: Access) -> Prober:
     if access == "none":
+        from diag.probe.system_ping import SystemPingProber
+
         return SystemPingProber(address, family)
     return IcmpDfProber(address, family, access)
 
 
-async def _udp_hello(prober: Prober, size: int) -> float | None:
+async def _udp_hello(prober: Prober, size: int, deadline: float) -> float | None:
     """A small probe to the responder, retried: its RTT in seconds, or None when the responder stays silent."""
     for attempt in range(UDP_HELLO_TRIES):
         started = time.perf_counter()
-        replies = await prober.probe_round([size], attempt, UDP_HELLO_TIMEOUT_S)
+        if started >= deadline:
+            return None
+        replies = await prober.probe_round([size], attempt, min(UDP_HELLO_TIMEOUT_S, deadline - started))
         if any(reply.outcome is Outcome.ok for reply in replies):
             return time.perf_counter() - started
         if prober.unreachable_seen:
@@ -300,10 +329,10 @@ async def measure(
     lang: Lang = "en",
 ) -> PathMeasurement:
     """The measurement as the engine's light dataclass (see `measure_path` for the report model)."""
-    host = parse_target(target)
-    server = parse_probe_server(probe_server) if probe_server else None
-    if family is not None and family not in (4, 6):
-        raise ProbeError(f"The address family must be 4 or 6, not {family}.")
+    host = parse_target(target, lang)
+    server = parse_probe_server(probe_server, lang) if probe_server else None
+    if family not in (None, 4, 6):
+        raise ValueError(f"family must be 4, 6 or None, not {family!r}")  # a programming error, not input
     deadline = time.perf_counter() + max_time
     resolved = await resolve(host, family)
     measurement = _Measurement(target, family or 4, role, lang, None)
@@ -314,7 +343,7 @@ async def measure(
         return measurement.finish()
     address, address_family = resolved
     if family is not None and address_family != family:
-        raise ProbeError(f"{target} is an IPv{address_family} address, but IPv{family} was asked for.")
+        raise ProbeError(PROBE.text("error_family", lang, target=target, actual=address_family, wanted=family))
     result = measurement.result
     result.family = address_family
     result.address = address
@@ -326,12 +355,18 @@ async def measure(
     elif forced == "ping-socket":
         access = "dgram"
     echo_task: asyncio.Task[EchoCheck] | None = None
+    echo_progress = EchoProgress()
     if access != "none":
-        echo_task = asyncio.ensure_future(echo_check(address, address_family, access))
-    elif system_ping_available():
+        echo_wait = min(ECHO_TIMEOUT_S, max(0.0, deadline - time.perf_counter()))
+        echo_task = asyncio.ensure_future(
+            echo_check(address, address_family, access, wait_s=echo_wait, progress=echo_progress)
+        )
+    elif _system_ping_available():
         echo_task = asyncio.ensure_future(_system_ping_echo(address, address_family))
     try:
-        await _measure_resolved(measurement, echo_task, access, method, server, family, max_probes, deadline, max_time)
+        await _measure_resolved(
+            measurement, echo_task, echo_progress, access, method, server, family, max_probes, deadline, max_time
+        )
     finally:
         if echo_task is not None and not echo_task.done():
             echo_task.cancel()
@@ -351,6 +386,7 @@ async def _finished_echo(echo_task: asyncio.Task[EchoCheck]) -> EchoCheck | str:
 async def _measure_resolved(
     measurement: _Measurement,
     echo_task: asyncio.Task[EchoCheck] | None,
+    echo_progress: EchoProgress,
     access: Access,
     method: Method,
     server: ProbeServer | None,
@@ -359,14 +395,78 @@ async def _measure_resolved(
     deadline: float,
     max_time: float,
 ) -> None:
+    # With a probe server, its hello runs alongside the echo check: when echo turns out blocked, UDP probing can
+    # start at once instead of after the echo check's timeout.
+    udp_task = (
+        asyncio.ensure_future(_open_udp_session(server, family, deadline))
+        if server is not None and method in ("auto", "udp")
+        else None
+    )
+    try:
+        if method == "auto" and echo_task is not None and udp_task is not None:
+            measured = await _udp_while_echo_is_silent(
+                measurement, echo_task, echo_progress, udp_task, max_probes, deadline, max_time
+            )
+            if measured:
+                return
+        await _choose_and_measure(measurement, echo_task, udp_task, access, method, max_probes, deadline, max_time)
+    finally:
+        if udp_task is not None:
+            if not udp_task.done():
+                udp_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, OSError):
+                (await udp_task).close()
+
+
+async def _udp_while_echo_is_silent(
+    measurement: _Measurement,
+    echo_task: asyncio.Task[EchoCheck],
+    echo_progress: EchoProgress,
+    udp_task: asyncio.Task[_UdpSession],
+    max_probes: int,
+    deadline: float,
+    max_time: float,
+) -> bool:
+    """Auto mode with a probe server on the target itself: when the responder answers and ICMP echo stays silent
+    well past the responder's RTT, echo is blocked — probe over UDP now instead of after the echo check's full
+    timeout. True when it measured; False to decide the usual way."""
+    await asyncio.wait({echo_task, udp_task}, return_when=asyncio.FIRST_COMPLETED)
+    if echo_task.done():
+        return False
+    session = await udp_task
+    if session.reason is not None or session.rtt_s is None or session.address != measurement.result.address:
+        return False
+    grace = max(ECHO_GRACE_MIN_S, ECHO_GRACE_RTTS * session.rtt_s)
+    await asyncio.wait({echo_task}, timeout=grace)
+    if echo_task.done() or echo_progress.rtts or echo_progress.unreachable:
+        return False
+    await _measure_udp(measurement, session, max_probes, deadline, max_time)
+    # Still no echo reply in all that time: report the echo check as it stands.
+    echo_task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, OSError):
+        await echo_task
+    measurement.set_echo(echo_progress.result())
+    return True
+
+
+async def _choose_and_measure(
+    measurement: _Measurement,
+    echo_task: asyncio.Task[EchoCheck] | None,
+    udp_task: asyncio.Task[_UdpSession] | None,
+    access: Access,
+    method: Method,
+    max_probes: int,
+    deadline: float,
+    max_time: float,
+) -> None:
     result = measurement.result
     address, address_family = result.address or result.target, result.family
     floor = MIN_MTU_V4 if address_family == 4 else MIN_MTU_V6
     if method == "udp":
-        if server is None:
+        if udp_task is None:
             result.pmtu_reason = measurement.text("reason_no_probe_server")
         else:
-            await _measure_udp(measurement, server, family, max_probes, deadline, max_time)
+            await _measure_udp(measurement, await udp_task, max_probes, deadline, max_time)
         if echo_task is not None:
             echo_or_error = await _finished_echo(echo_task)
             if isinstance(echo_or_error, EchoCheck):
@@ -381,8 +481,8 @@ async def _measure_resolved(
         return
     measurement.set_echo(echo)
     if echo.status != "ok":
-        if method == "auto" and server is not None and echo.status == "blocked":
-            await _measure_udp(measurement, server, family, max_probes, deadline, max_time)
+        if method == "auto" and udp_task is not None and echo.status == "blocked":
+            await _measure_udp(measurement, await udp_task, max_probes, deadline, max_time)
             return
         key = {"unreachable": "reason_unreachable", "blocked": "reason_echo_blocked"}[echo.status]
         if method == "icmp" and echo.status == "blocked":
@@ -411,49 +511,75 @@ async def _measure_resolved(
     _describe(measurement, outcome, floor=floor, max_time=max_time)
 
 
-async def _measure_udp(
-    measurement: _Measurement,
-    server: ProbeServer,
-    family: Family | None,
-    max_probes: int,
-    deadline: float,
-    max_time: float,
-) -> None:
+@dataclass
+class _UdpSession:
+    """The UDP prober after its hello: ready to search, or the reason it can't."""
+
+    server: ProbeServer
+    prober: Prober | None = None
+    address: str | None = None
+    family: Family = 4
+    rtt_s: float | None = None
+    hello_size: int = 576
+    reason: tuple[str, dict[str, str]] | None = None  # catalog key and fields
+
+    def close(self) -> None:
+        if self.prober is not None:
+            self.prober.close()
+            self.prober = None
+
+
+async def _open_udp_session(server: ProbeServer, family: Family | None, deadline: float) -> _UdpSession:
+    """Resolve the responder, open the DF UDP socket and say hello: a small probe proves the responder answers and
+    gives the RTT the rounds wait for (RFC 8899 §5.1.1 confirms the path with a small probe before searching)."""
     from diag.probe.udp import UdpDfProber
 
-    result = measurement.result
+    session = _UdpSession(server)
     resolved = await resolve(server.host, family)
     if resolved is None:
-        result.pmtu_reason = measurement.text("reason_unresolved", target=server.host)
-        return
-    address, address_family = resolved
-    result.address, result.family = address, address_family
-    floor = MIN_MTU_V4 if address_family == 4 else MIN_MTU_V6
+        session.reason = ("reason_unresolved", {"target": server.host})
+        return session
+    session.address, session.family = resolved
+    session.hello_size = MIN_MTU_V6 if session.family == 6 else 576
     try:
-        prober = UdpDfProber(address, server.port, address_family)
+        session.prober = UdpDfProber(session.address, server.port, session.family)
     except OSError as exc:
-        result.pmtu_reason = measurement.text("reason_socket_error", error=exc.strerror or str(exc))
-        return
+        session.reason = ("reason_socket_error", {"error": exc.strerror or str(exc)})
+        return session
     try:
-        # A small first probe proves the responder answers and gives the RTT the rounds wait for (RFC 8899 §5.1.1
-        # confirms the path with a small probe before searching).
-        hello_size = floor if address_family == 6 else 576
-        rtt = await _udp_hello(prober, hello_size)
-        if rtt is None:
-            result.pmtu_reason = measurement.text("reason_udp_silent", server=str(server))
-            return
-        search = PmtuSearch(
-            floor=floor,
-            ceiling=_interface_ceiling(address, address_family),
-            max_probes=max_probes,
-            known_ok=hello_size,
-        )
-        outcome = await _run_search(measurement, prober, search, rtt_s=rtt, deadline=deadline)
+        session.rtt_s = await _udp_hello(session.prober, session.hello_size, deadline)
+    except BaseException:
+        session.close()
+        raise
+    if session.rtt_s is None:
+        session.close()
+        session.reason = ("reason_udp_silent", {"server": str(server)})
+    return session
+
+
+async def _measure_udp(
+    measurement: _Measurement, session: _UdpSession, max_probes: int, deadline: float, max_time: float
+) -> None:
+    result = measurement.result
+    if session.reason is not None or session.prober is None or session.address is None:
+        key, fields = session.reason or ("reason_udp_silent", {"server": str(session.server)})
+        result.pmtu_reason = measurement.text(key, **fields)
+        return
+    result.address, result.family = session.address, session.family
+    floor = MIN_MTU_V4 if session.family == 4 else MIN_MTU_V6
+    search = PmtuSearch(
+        floor=floor,
+        ceiling=_interface_ceiling(session.address, session.family),
+        max_probes=max_probes,
+        known_ok=session.hello_size,
+    )
+    try:
+        outcome = await _run_search(measurement, session.prober, search, rtt_s=session.rtt_s, deadline=deadline)
     finally:
-        prober.close()
+        session.close()
     result.method = "udp"
     _describe(measurement, outcome, floor=floor, max_time=max_time)
-    result.pmtu_reason = measurement.text("via_udp", reason=result.pmtu_reason, server=str(server))
+    result.pmtu_reason = measurement.text("via_udp", reason=result.pmtu_reason, server=str(session.server))
 
 
 def to_path_result(measurement: PathMeasurement) -> PathResult:

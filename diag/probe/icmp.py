@@ -12,7 +12,7 @@ import os
 import random
 import socket
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from diag.probe.datagram import DatagramProber
@@ -47,6 +47,10 @@ def _address_family(family: Family) -> socket.AddressFamily:
 
 def icmp_access(family: Family) -> Access:
     """Which ICMP socket this process may open: raw when privileged, the unprivileged ping socket, or none."""
+    if current_os() == "windows":
+        # Windows' default event loop (Proactor) cannot watch a raw socket for readiness and has no ping
+        # sockets; its ping.exe (IcmpSendEcho underneath) works without administrator rights.
+        return "none"
     for kind, sock_type in (("raw", socket.SOCK_RAW), ("dgram", socket.SOCK_DGRAM)):
         try:
             socket.socket(_address_family(family), sock_type, _protocol(family)).close()
@@ -83,7 +87,8 @@ class IcmpDfProber(DatagramProber):
         self.sock.send(build_echo_request(self.family, self.identifier, sequence, size))
 
     def _match_reply(self, data: bytes) -> int | None:
-        header = parse_echo(strip_ipv4_header(data) if self.family == 4 and self.access == "raw" else data)
+        # Raw IPv4 sockets (and macOS ping sockets) deliver the IP header too; Linux ping sockets do not.
+        header = parse_echo(strip_ipv4_header(data) if self.family == 4 else data)
         if header is None or header.icmp_type != ECHO_REPLY[self.family]:
             return None
         if self.access == "raw" and header.identifier != self.identifier:
@@ -115,18 +120,46 @@ class EchoCheck:
         return 1 - self.received / self.sent if self.sent else None
 
 
-async def echo_check(address: str, family: Family, access: Access, *, wait_s: float = ECHO_TIMEOUT_S) -> EchoCheck:
+@dataclass
+class EchoProgress:
+    """What the echo check has seen so far; readable while it runs (and after it was cancelled)."""
+
+    sent: int = 0
+    rtts: list[float] = field(default_factory=list)
+    unreachable: bool = False
+
+    def result(self) -> EchoCheck:
+        status: EchoStatus = "ok" if self.rtts else ("unreachable" if self.unreachable else "blocked")
+        rtts = self.rtts
+        return EchoCheck(
+            status=status,
+            sent=self.sent,
+            received=len(rtts),
+            rtt_min_ms=min(rtts) if rtts else None,
+            rtt_avg_ms=sum(rtts) / len(rtts) if rtts else None,
+            rtt_max_ms=max(rtts) if rtts else None,
+        )
+
+
+async def echo_check(
+    address: str,
+    family: Family,
+    access: Access,
+    *,
+    wait_s: float = ECHO_TIMEOUT_S,
+    progress: EchoProgress | None = None,
+) -> EchoCheck:
     """ICMP echo with icmplib: loss, RTT min/avg/max, and ok / blocked / unreachable.
 
-    All requests go out at once on one socket; the check ends when every reply is in or `wait_s` passed."""
+    All requests go out at once on one socket; the check ends when every reply is in or `wait_s` passed.
+    `progress` (optional) is filled as replies arrive."""
     from icmplib import ICMPRequest
     from icmplib.exceptions import DestinationUnreachable, ICMPLibError, TimeExceeded, TimeoutExceeded
     from icmplib.sockets import AsyncSocket, ICMPv4Socket, ICMPv6Socket
 
+    seen = progress if progress is not None else EchoProgress()
     socket_class = ICMPv4Socket if family == 4 else ICMPv6Socket
     identifier = os.getpid() & 0xFFFF ^ random.randrange(0x10000)  # noqa: S311
-    rtts: list[float] = []
-    unreachable = False
     sent_at: dict[int, float] = {}  # sequence -> icmplib's send time (time.time())
     with AsyncSocket(socket_class(privileged=access == "raw")) as sock:
         for sequence in range(ECHO_COUNT):
@@ -135,10 +168,11 @@ async def echo_check(address: str, family: Family, access: Access, *, wait_s: fl
                 sock.send(request)
             except ICMPLibError as exc:
                 if _is_unreachable_error(exc):
-                    unreachable = True
+                    seen.unreachable = True
                     break
                 raise
             sent_at[sequence] = request.time
+            seen.sent = len(sent_at)
         deadline = time.perf_counter() + wait_s
         answered: set[int] = set()
         while sent_at and len(answered) < len(sent_at):
@@ -151,7 +185,7 @@ async def echo_check(address: str, family: Family, access: Access, *, wait_s: fl
                 break
             except ICMPLibError as exc:
                 # Ping sockets report an ICMP unreachable as a socket error on receive.
-                unreachable |= _is_unreachable_error(exc)
+                seen.unreachable |= _is_unreachable_error(exc)
                 continue
             # Ping sockets rewrite the identifier; raw sockets see everyone's ICMP, so check ours there.
             if reply.sequence not in sent_at or reply.sequence in answered:
@@ -161,22 +195,14 @@ async def echo_check(address: str, family: Family, access: Access, *, wait_s: fl
             try:
                 reply.raise_for_status()
             except (DestinationUnreachable, TimeExceeded):
-                unreachable = True
+                seen.unreachable = True
                 answered.add(reply.sequence)
                 continue
             except ICMPLibError:
                 continue
             answered.add(reply.sequence)
-            rtts.append(max(0.0, (reply.time - sent_at[reply.sequence]) * 1000))
-    status: EchoStatus = "ok" if rtts else ("unreachable" if unreachable else "blocked")
-    return EchoCheck(
-        status=status,
-        sent=len(sent_at),
-        received=len(rtts),
-        rtt_min_ms=min(rtts) if rtts else None,
-        rtt_avg_ms=sum(rtts) / len(rtts) if rtts else None,
-        rtt_max_ms=max(rtts) if rtts else None,
-    )
+            seen.rtts.append(max(0.0, (reply.time - sent_at[reply.sequence]) * 1000))
+    return seen.result()
 
 
 def _is_unreachable_error(exc: Exception) -> bool:

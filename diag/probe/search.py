@@ -74,6 +74,7 @@ DEFAULT_MAX_PROBES = 64
 # sizes per round (more rounds, fewer probes): measured with the simulator in tests/diag/probe/test_search.py.
 LOSSY_PATH = 0.07
 LOSSY_PER_ROUND = 6
+LOSSY_BOUNDARY_BATCH = 2
 
 
 class Outcome(StrEnum):
@@ -250,6 +251,9 @@ class PmtuSearch:
         if upper == low + 1:
             # The boundary: retry it before declaring it too big; all retries go out together.
             needed = (self.boundary_losses if self.largest_ok is not None else MAX_BOUNDARY_LOSSES) - self.losses[upper]
+            if self.loss_ratio() > LOSSY_PATH:
+                # On a lossy path the boundary often fits after all: ask a few at a time, not all at once.
+                needed = min(needed, LOSSY_BOUNDARY_BATCH)
             return [upper] * max(1, needed)
         sizes = self._spread(low, upper, self._refine_count(upper - low - 1))
         if self.loss_ratio() > LOSSY_PATH:

@@ -79,19 +79,25 @@ def test_exact_with_ten_percent_loss(lab: Lab, mode: Mode, family: int) -> None:
     _shape(lab, mode, 1337, loss=10)
     target = lab.server_v4 if family == 4 else lab.server_v6
     assert target is not None
-    path = _pmtu(lab, target)
+    # 10 % each way is 19 % per round trip: the default 64 probes run out before the answer is exact in about
+    # 0.4 % of such runs (seeded simulation, tests/diag/probe/test_search.py); 96 makes that ~0.1 %.
+    path = _pmtu(lab, target, "--max-probes", "96")
     assert path.pmtu == 1337, path.pmtu_reason
-    assert path.probes_sent <= 64
+    assert not path.gave_up
+    assert path.probes_sent <= 96
 
 
-def test_agrees_with_tracepath_where_icmp_works(lab: Lab) -> None:
+@pytest.mark.parametrize("family", [4, 6])
+def test_agrees_with_tracepath_where_icmp_works(lab: Lab, family: int) -> None:
     for mtu in (1400, 1337):
         _shape(lab, "open", mtu)
-        traced = lab.client_run(["timeout", "20", "tracepath", "-n", lab.server_v4], timeout=30).stdout
+        target = lab.server_v4 if family == 4 else lab.server_v6
+        assert target is not None
+        traced = lab.client_run(["timeout", "20", "tracepath", f"-{family}", "-n", target], timeout=30).stdout
         match = re.search(r"Resume: pmtu (\d+)", traced)
         assert match, traced
         lab.flush()
-        assert _pmtu(lab, lab.server_v4).pmtu == int(match.group(1)) == mtu
+        assert _pmtu(lab, target).pmtu == int(match.group(1)) == mtu
 
 
 @pytest.fixture
@@ -120,6 +126,8 @@ def test_icmp_blocked_is_null_with_reason_and_udp_finds_it(lab: Lab, responder: 
     assert found.pmtu == 1337, found.pmtu_reason
     assert found.method == "udp"
     assert found.icmp_echo == "blocked"
+    # Auto mode did not sit out the echo check's 1 s timeout: the responder answered and echo stayed silent.
+    assert found.elapsed_ms < 1000
     explicit = _pmtu(lab, target, "--method", "udp", "--probe-server", server)
     assert explicit.pmtu == 1337
 

@@ -42,8 +42,8 @@ def test_probe_server_forms() -> None:
 
 def test_round_timeout_follows_rtt_within_bounds() -> None:
     assert round_timeout(None) == 2.0
-    assert round_timeout(0.0001) == 0.025  # LAN: the floor
-    assert round_timeout(0.1) == pytest.approx(0.215)  # 2 x RTT + 15 ms
+    assert round_timeout(0.0001) == 0.015  # LAN: the floor
+    assert round_timeout(0.1) == pytest.approx(0.21)  # 2 x RTT + 10 ms
     assert round_timeout(5.0) == 2.0
 
 
@@ -128,3 +128,43 @@ def test_cli_json_on_loopback_prints_one_path_result() -> None:
     assert path.icmp_echo == "ok"
     assert path.method == "icmp"
     assert path.frag_needed == "unknown"
+
+
+async def test_cancel_stops_probing_promptly() -> None:
+    import asyncio
+    import time
+
+    # A UDP port that is open but never answers: the engine would wait seconds for the responder.
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        port = silent.getsockname()[1]
+        task = asyncio.ensure_future(measure_path("127.0.0.1", method="udp", probe_server=f"127.0.0.1:{port}"))
+        await asyncio.sleep(0.2)
+        started = time.perf_counter()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert time.perf_counter() - started < 0.5
+
+
+async def test_max_time_bounds_a_silent_measurement() -> None:
+    import time
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        port = silent.getsockname()[1]
+        started = time.perf_counter()
+        result = await measure("127.0.0.1", method="udp", probe_server=f"127.0.0.1:{port}", max_time=0.5)
+    assert time.perf_counter() - started < 1.0
+    assert result.pmtu is None
+
+
+async def test_family_mismatch_is_a_probe_error_in_the_asked_language() -> None:
+    with pytest.raises(ProbeError, match="IPv4 のアドレス"):
+        await measure("10.0.2.2", family=6, lang="ja")
+
+
+def test_cli_limits_checked() -> None:
+    result = run_vpndiag("pmtu", "127.0.0.1", "--max-probes", "0", "--lang", "en")
+    assert result.returncode == 2
+    assert "--max-probes must be at least 1" in result.stderr
