@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reports.errors import ProfileInvalid, ReportInvalid, VpndiagError
 
-__all__ = ["ProbeError", "ProfileInvalid", "ReportInvalid", "UploadError", "VpndiagError"]
+__all__ = ["OutputUnreadable", "ProbeError", "ProfileInvalid", "ReportInvalid", "UploadError", "VpndiagError"]
 
 
 class ProbeError(VpndiagError):
@@ -13,3 +13,9 @@ class ProbeError(VpndiagError):
 
 class UploadError(VpndiagError):
     """The report could not be delivered (it is kept in the outbox)."""
+
+
+class OutputUnreadable(VpndiagError, ValueError):
+    """An OS tool printed something its parser cannot read (garbage, truncated, another tool's format).
+
+    A ValueError too, so a check that already catches ValueError records it as the reason."""

@@ -16,6 +16,7 @@ tools finish on their own within their command timeouts.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 from diag import __version__
+from diag.blocking import run_blocking
 from diag.i18n.run import RUN
 from diag.system import system_facts
 from reports.errors import VpndiagError
@@ -62,6 +64,12 @@ TCP_TIMEOUT_S = 10.0
 MSS_TIMEOUT_S = 3.0
 # Pure arithmetic.
 OVERHEAD_TIMEOUT_S = 1.0
+# One psutil call: are the VPN adapters seen at the start still up at the end?
+VPN_STILL_UP_TIMEOUT_S = 2.0
+# Each name once, all at once, before anything uses them: the probe engine's own limit per name (RESOLVE_TIMEOUT_S,
+# 3 s) and a little. A resolver that answers does so in milliseconds; one that does not would otherwise cost every
+# check that needs the name its whole timeout (glibc retries after 5 s per server, resolv.conf(5)).
+DNS_TIMEOUT_S = 3.5
 
 
 @dataclass(frozen=True)
@@ -200,13 +208,27 @@ class _Run:
 async def _adapters() -> list[Adapter]:
     from diag.checks.adapters import collect_adapters
 
-    return await asyncio.to_thread(collect_adapters)
+    return await run_blocking(collect_adapters)
 
 
 async def _routes(destination: str | None, adapters: list[Adapter]) -> Routes:
     from diag.checks.routes import read_routes
 
-    return await asyncio.to_thread(read_routes, destination, adapters)
+    return await run_blocking(read_routes, destination, adapters)
+
+
+def _names_to_resolve(options: RunOptions) -> list[str]:
+    """The host names among the VPN server and the targets (addresses need no resolver), each once."""
+    hosts = [host for host in (options.vpn_server, *options.targets) if host]
+    return list(dict.fromkeys(host for host in hosts if not _is_address(host)))
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip().removeprefix("[").removesuffix("]"))
+    except ValueError:
+        return False
+    return True
 
 
 def _tunnel_adapter(adapters: list[Adapter], via: str | None) -> Adapter | None:
@@ -258,7 +280,37 @@ async def run_checks(options: RunOptions, on_progress: ProgressCallback | None =
     run = _Run(options, on_progress)
     system = system_facts()
 
-    adapters = await run.step("adapters", _adapters, ADAPTERS_TIMEOUT_S) or []
+    # Names are resolved once, beside the adapters; everything after uses the addresses. A name that does not
+    # resolve (DNS failing) costs one check, not every check that needs it.
+    addresses: dict[str, str] = {}
+    names = _names_to_resolve(options)
+
+    async def resolve_names() -> None:
+        from diag.probe.engine import resolve
+
+        answers = await asyncio.gather(*(resolve(name) for name in names))
+        addresses.update({name: answer[0] for name, answer in zip(names, answers, strict=True) if answer})
+        if len(addresses) < len(names):
+            missing = ", ".join(name for name in names if name not in addresses)
+            raise _Unmeasured(run.say("reason.unresolved", names=missing))
+
+    def address_of(host: str | None) -> str | None:
+        """The address to use for `host`: itself when it is one, None when its name did not resolve."""
+        if host is None or _is_address(host):
+            return host
+        return addresses.get(host)
+
+    adapters_result: list[Adapter] | None = None
+
+    async def read_adapters() -> None:
+        nonlocal adapters_result
+        adapters_result = await run.step("adapters", _adapters, ADAPTERS_TIMEOUT_S)
+
+    async with asyncio.TaskGroup() as group:
+        group.create_task(read_adapters())
+        if names:
+            group.create_task(run.step("dns", resolve_names, DNS_TIMEOUT_S))
+    adapters = adapters_result or []
 
     # Routes: to the VPN server (does it leave outside the tunnel?) and to each target (inside it?).
     routes: Routes | None = None
@@ -266,9 +318,11 @@ async def run_checks(options: RunOptions, on_progress: ProgressCallback | None =
 
     async def read_all_routes() -> None:
         nonlocal routes
-        routes = await _routes(options.vpn_server, adapters)
+        routes = await _routes(address_of(options.vpn_server), adapters)
         for target in options.targets:
-            target_routes[target] = await _routes(target, adapters)
+            target_address = address_of(target)
+            if target_address is not None:
+                target_routes[target] = await _routes(target_address, adapters)
 
     await run.step("routes", read_all_routes, ROUTES_TIMEOUT_S)
 
@@ -287,15 +341,20 @@ async def run_checks(options: RunOptions, on_progress: ProgressCallback | None =
         async def work() -> None:
             from diag.probe.engine import measure_path
 
+            address = address_of(plan.target)
+            if address is None:
+                raise _Unmeasured(run.say("reason.unresolved_target", target=plan.target))
             max_time = max(0.5, min(PMTU_MAX_TIME_S, run.remaining() - PMTU_GRACE_S))
             result = await measure_path(
-                plan.target,
+                address,
                 role=plan.role,
                 method="auto",
                 probe_server=options.probe_server,
                 max_time=max_time,
                 on_probe=on_probe,
             )
+            # The report names the target as the person gave it; `address` keeps what was probed.
+            result = result.model_copy(update={"target": plan.target})
             paths[index] = result
             if result.pmtu is None and not _can_send_probes(result.family):
                 raise _NeedsPrivileges(run.say("reason.needs_privileges_probe", why=result.pmtu_reason or "-"))
@@ -336,11 +395,25 @@ async def run_checks(options: RunOptions, on_progress: ProgressCallback | None =
     async def read_tcp_settings() -> Tcp:
         from diag.checks.tcp import read_tcp
 
-        return await asyncio.to_thread(read_tcp, rtt_ms, link_speed)
+        return await run_blocking(read_tcp, rtt_ms, link_speed)
 
     tcp = await run.step("tcp", read_tcp_settings, TCP_TIMEOUT_S)
     if tcp is not None and mss_result is not None:
         tcp = tcp.model_copy(update={"mss": mss_result})
+
+    # The VPN can drop while the checks run ("it drops every few minutes"): an adapter that was up at the start and
+    # is gone or down now is recorded as down, and the check says so; measurements through it may be cut short.
+    async def vpn_still_up() -> None:
+        nonlocal adapters
+        from diag.checks.adapters import interfaces_up, vanished_vpn_adapters
+
+        vanished = vanished_vpn_adapters(adapters, await run_blocking(interfaces_up))
+        if vanished:
+            adapters = [a.model_copy(update={"is_up": False}) if a.name in vanished else a for a in adapters]
+            raise _Unmeasured(run.say("reason.vpn_dropped", adapters=", ".join(vanished)))
+
+    if any(a.is_vpn and a.is_up for a in adapters):
+        await run.step("vpn_still_up", vpn_still_up, VPN_STILL_UP_TIMEOUT_S)
 
     vpn = await _vpn_block(run, options, adapters, tunnel_adapter, underlay)
 

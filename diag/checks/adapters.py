@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import itertools
-import json
 import re
 import socket
 from collections.abc import Iterable, Mapping
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from diag.checks._output import int_field, json_entries, parse_int, text_field
 from diag.checks._system import OsName, current_os, powershell, run_command
 from reports.model import VPN_KINDS, Adapter, AdapterKind, IpAddress
 
@@ -190,33 +190,39 @@ def running_vpn_processes() -> list[VpnProcess]:
 
 
 def _mtu(value: object) -> int | None:
-    try:
-        number = int(str(value))
-    except ValueError:
+    if isinstance(value, bool):
         return None
-    return number if 68 <= number <= MAX_IP_MTU else None
+    number = value if isinstance(value, int) else parse_int(value) if isinstance(value, str) else None
+    return number if number is not None and 68 <= number <= MAX_IP_MTU else None
 
 
 def parse_ip_link(text: str) -> list[LinkFacts]:
     """Linux `ip -j -d link show`."""
     links = []
-    for entry in json.loads(text):
-        info = entry.get("linkinfo") or {}
-        driver = info.get("info_kind")
+    for entry in json_entries(text, "ip link"):
+        name = text_field(entry, "ifname")
+        if name is None:
+            continue
+        info = entry.get("linkinfo")
+        info = info if isinstance(info, dict) else {}
+        driver = text_field(info, "info_kind")
+        link_type = text_field(entry, "link_type")
         if driver == "tun":
             # tun devices say tun (layer 3) or tap (Ethernet) in info_data.type
-            driver = (info.get("info_data") or {}).get("type", "tun")
-        elif driver is None and entry.get("link_type") in ("ether", "ppp"):
+            data = info.get("info_data")
+            driver = (text_field(data, "type") if isinstance(data, dict) else None) or "tun"
+        elif driver is None and link_type in ("ether", "ppp"):
             # no link kind (a physical NIC): the link type is the last resort, after the name patterns
-            driver = f"link:{entry['link_type']}"
-        flags = entry.get("flags", [])
+            driver = f"link:{link_type}"
+        flags = entry.get("flags")
+        flags = flags if isinstance(flags, list) else []
         links.append(
             LinkFacts(
-                name=entry["ifname"],
+                name=name,
                 mtu=_mtu(entry.get("mtu")),
                 is_up="UP" in flags and entry.get("operstate") != "DOWN",
                 driver=driver,
-                mac=entry.get("address") if entry.get("link_type") == "ether" else None,
+                mac=text_field(entry, "address") if link_type == "ether" else None,
             )
         )
     return links
@@ -234,19 +240,20 @@ def parse_uevent(name: str, text: str) -> LinkFacts | None:
 def parse_get_netadapter(text: str) -> list[LinkFacts]:
     """Windows `Get-NetAdapter | Select-Object Name,InterfaceDescription,ifIndex,Status,MacAddress,
     ReceiveLinkSpeed,MtuSize | ConvertTo-Json` (a single adapter comes as an object, several as a list)."""
-    data: Any = json.loads(text.lstrip("\ufeff")) if text.strip() else []
-    entries = data if isinstance(data, list) else [data]
     links = []
-    for entry in entries:
-        speed = entry.get("ReceiveLinkSpeed")
+    for entry in json_entries(text, "Get-NetAdapter"):
+        name = text_field(entry, "Name")
+        if name is None:
+            continue
+        speed = int_field(entry, "ReceiveLinkSpeed")
         links.append(
             LinkFacts(
-                name=entry["Name"],
+                name=name,
                 mtu=_mtu(entry.get("MtuSize")),
                 is_up=entry.get("Status") == "Up",
-                description=entry.get("InterfaceDescription") or None,
-                mac=entry.get("MacAddress") or None,
-                speed_mbps=int(speed) // 1_000_000 if isinstance(speed, int) and speed > 0 else None,
+                description=text_field(entry, "InterfaceDescription") or None,
+                mac=text_field(entry, "MacAddress") or None,
+                speed_mbps=speed // 1_000_000 if speed is not None and speed > 0 else None,
             )
         )
     return links
@@ -554,3 +561,15 @@ def detect_vpn_protocol(adapters: list[Adapter], processes: Iterable[VpnProcess]
     if up and any(p.protocol == "openconnect" for p in procs):
         return "openconnect"
     return None
+
+
+def interfaces_up() -> set[str]:
+    """The names of the interfaces that exist and are up now (cheap: one psutil call, no OS tool)."""
+    import psutil
+
+    return {name for name, stats in psutil.net_if_stats().items() if stats.isup}
+
+
+def vanished_vpn_adapters(adapters: Iterable[Adapter], up_now: set[str]) -> list[str]:
+    """VPN adapters that were up when the adapters were read and are gone or down now (pure)."""
+    return [a.name for a in adapters if a.is_vpn and a.is_up and a.name not in up_now]

@@ -8,13 +8,13 @@ choice for Windows' route table is pure too. A lookup only asks the routing tabl
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from diag.checks._output import int_field, json_entries, parse_int, text_field
 from diag.checks._system import OsName, current_os, powershell, run_command
 from reports.model import Adapter, AdapterKind, RouteInfo, Routes
 
@@ -41,27 +41,28 @@ class RouteEntry:
 # ---- parsers -----------------------------------------------------------------------------------------------------
 
 
+def _linux_route(entry: dict[str, Any], destination: str) -> RouteEntry:
+    return RouteEntry(
+        destination=destination,
+        interface=text_field(entry, "dev"),
+        gateway=text_field(entry, "gateway"),
+        source=text_field(entry, "prefsrc"),
+        metric=int_field(entry, "metric") or 0,
+    )
+
+
 def parse_ip_route_get(text: str) -> RouteEntry | None:
     """Linux `ip -j route get ADDRESS`."""
-    entries = json.loads(text)
+    entries = json_entries(text, "ip route get")
     if not entries:
         return None
-    entry = entries[0]
-    return RouteEntry(
-        destination=entry.get("dst", ""),
-        interface=entry.get("dev"),
-        gateway=entry.get("gateway"),
-        source=entry.get("prefsrc"),
-    )
+    return _linux_route(entries[0], text_field(entries[0], "dst") or "")
 
 
 def parse_ip_route_default(text: str) -> RouteEntry | None:
     """Linux `ip -j route show default`: the default route with the lowest metric."""
-    entries = [e for e in json.loads(text) if e.get("dst") == "default"]
-    if not entries:
-        return None
-    best = min(entries, key=lambda e: int(e.get("metric", 0)))
-    return RouteEntry("default", best.get("dev"), best.get("gateway"), best.get("prefsrc"), int(best.get("metric", 0)))
+    entries = [_linux_route(e, "default") for e in json_entries(text, "ip route show") if e.get("dst") == "default"]
+    return min(entries, key=lambda e: e.metric) if entries else None
 
 
 def parse_route_get_macos(text: str) -> RouteEntry | None:
@@ -83,21 +84,22 @@ def parse_route_get_macos(text: str) -> RouteEntry | None:
 def parse_get_netroute(text: str) -> list[RouteEntry]:
     """Windows `Get-NetRoute | Select-Object DestinationPrefix,NextHop,InterfaceAlias,RouteMetric,InterfaceMetric
     | ConvertTo-Json`."""
-    data: Any = json.loads(text.lstrip("\ufeff")) if text.strip() else []
-    entries = data if isinstance(data, list) else [data]
     routes = []
-    for entry in entries:
-        gateway = entry.get("NextHop")
+    for entry in json_entries(text, "Get-NetRoute"):
+        destination = text_field(entry, "DestinationPrefix")
+        if destination is None:
+            continue
+        gateway = text_field(entry, "NextHop")
         # an on-link route's next hop is the unspecified address
         if gateway in ("0.0.0.0", "::"):
             gateway = None
         routes.append(
             RouteEntry(
-                destination=entry["DestinationPrefix"],
-                interface=entry.get("InterfaceAlias"),
+                destination=destination,
+                interface=text_field(entry, "InterfaceAlias"),
                 gateway=gateway,
                 # Windows adds the interface metric to the route metric (Get-NetRoute docs: "RouteMetric")
-                metric=int(entry.get("RouteMetric") or 0) + int(entry.get("InterfaceMetric") or 0),
+                metric=(int_field(entry, "RouteMetric") or 0) + (int_field(entry, "InterfaceMetric") or 0),
             )
         )
     return routes
@@ -120,9 +122,12 @@ def parse_route_print(text: str) -> list[RouteEntry]:
         match = _ROUTE_PRINT_V4.match(line)
         if not match:
             continue
-        network = ipaddress.ip_network(f"{match[1]}/{match[2]}", strict=False)
+        try:
+            network = ipaddress.ip_network(f"{match[1]}/{match[2]}", strict=False)
+        except ValueError:
+            continue  # not an address and mask (a mangled row): not a route
         gateway = match[3] if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", match[3]) else None
-        routes.append(RouteEntry(str(network), match[4], gateway, match[4], int(match[5])))
+        routes.append(RouteEntry(str(network), match[4], gateway, match[4], parse_int(match[5]) or 0))
     return routes
 
 

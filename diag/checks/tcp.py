@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from diag.checks._output import parse_int
 from diag.checks._system import OsName, current_os, powershell, run_command
 from reports.model import Tcp
 
@@ -120,7 +121,9 @@ def parse_reg_query(text: str) -> dict[str, int]:
     for line in text.splitlines():
         match = _REG_VALUE.match(line)
         if match and match[1] in LEGACY_REGISTRY_VALUES and match[2] in ("REG_DWORD", "REG_QWORD"):
-            found[match[1]] = int(match[3], 0)
+            value = parse_int(match[3], 0)
+            if value is not None:
+                found[match[1]] = value
     return found
 
 

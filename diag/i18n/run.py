@@ -13,6 +13,8 @@ RUN = Catalog(
             "check.tcp": "TCP receive window",
             "check.mss": "TCP segment size (MSS)",
             "check.overhead": "VPN overhead",
+            "check.dns": "host names",
+            "check.vpn_still_up": "whether the VPN stayed connected",
             "progress.running": "Checking {check}…",
             "progress.ok": "Checked {check}.",
             "progress.failed": "Could not check {check}: {reason}",
@@ -30,6 +32,10 @@ RUN = Catalog(
             "reason.timeout": "it took longer than {seconds} seconds",
             "reason.deadline": "the run's time limit was reached before it could start",
             "reason.no_pmtu": "the path MTU could not be measured: {why}",
+            "reason.unresolved": "these names could not be resolved to an address (DNS): {names}",
+            "reason.unresolved_target": "{target} could not be resolved to an address (DNS), so it was not probed",
+            "reason.vpn_dropped": "the VPN adapter {adapters} went away during the checks, so measurements through "
+            "it may be cut short",
             "reason.needs_privileges_probe": "sending probe packets needs administrator rights on this computer "
             "({why})",
             "heading.diagnosis": "Diagnosis",
@@ -80,6 +86,8 @@ RUN = Catalog(
             "check.tcp": "TCP受信ウィンドウ",
             "check.mss": "TCPセグメントサイズ（MSS）",
             "check.overhead": "VPNのオーバーヘッド",
+            "check.dns": "ホスト名",
+            "check.vpn_still_up": "VPN接続が続いていたか",
             "progress.running": "{check}を調べています…",
             "progress.ok": "{check}を調べました。",
             "progress.failed": "{check}を調べられませんでした: {reason}",
@@ -97,6 +105,10 @@ RUN = Catalog(
             "reason.timeout": "{seconds}秒以上かかりました",
             "reason.deadline": "始める前に全体の制限時間に達しました",
             "reason.no_pmtu": "経路MTUを測れませんでした: {why}",
+            "reason.unresolved": "次の名前はDNSでアドレスに変換できませんでした: {names}",
+            "reason.unresolved_target": "{target} はDNSでアドレスに変換できなかったため、測定していません",
+            "reason.vpn_dropped": "チェックの途中でVPNアダプター {adapters} がなくなったため、VPN経由の測定は"
+            "途中で終わっている可能性があります",
             "reason.needs_privileges_probe": "このコンピューターでは、測定用のパケットを送るのに管理者権限が必要です"
             "（{why}）",
             "heading.diagnosis": "診断結果",

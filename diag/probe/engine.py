@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from diag.blocking import run_blocking
 from diag.errors import ProbeError
 from diag.i18n.probe import PROBE
 from diag.probe.datagram import ProbeReply
@@ -131,17 +132,18 @@ def round_timeout(rtt_s: float | None) -> float:
     return min(ROUND_MAX_S, max(ROUND_MIN_S, RTT_FACTOR * rtt_s + ROUND_MARGIN_S))
 
 
-async def _resolve(host: str, family: Family | None) -> tuple[str, Family] | None:
+async def resolve(host: str, family: Family | None = None) -> tuple[str, Family] | None:
     literal = _ip_literal(host)
     if literal is not None:
         return literal
     wanted = {4: socket.AF_INET, 6: socket.AF_INET6}.get(family or 0, socket.AF_UNSPEC)
-    loop = asyncio.get_running_loop()
     try:
+        # In a daemon thread: a resolver that never answers must not hold up the program's end (diag/blocking.py).
         infos = await asyncio.wait_for(
-            loop.getaddrinfo(host, None, family=wanted, type=socket.SOCK_DGRAM), RESOLVE_TIMEOUT_S
+            run_blocking(socket.getaddrinfo, host, None, wanted, socket.SOCK_DGRAM, name="vpndiag-resolve"),
+            RESOLVE_TIMEOUT_S,
         )
-    except (OSError, TimeoutError):
+    except (OSError, UnicodeError, TimeoutError):
         return None
     for info_family, _type, _proto, _name, sockaddr in infos:
         if info_family in (socket.AF_INET, socket.AF_INET6):
@@ -332,7 +334,7 @@ async def measure(
     if family not in (None, 4, 6):
         raise ValueError(f"family must be 4, 6 or None, not {family!r}")  # a programming error, not input
     deadline = time.perf_counter() + max_time
-    resolved = await _resolve(host, family)
+    resolved = await resolve(host, family)
     measurement = _Measurement(target, family or 4, role, lang, None)
     measurement.on_probe = on_probe
     if resolved is None:
@@ -533,7 +535,7 @@ async def _open_udp_session(server: ProbeServer, family: Family | None, deadline
     from diag.probe.udp import UdpDfProber
 
     session = _UdpSession(server)
-    resolved = await _resolve(server.host, family)
+    resolved = await resolve(server.host, family)
     if resolved is None:
         session.reason = ("reason_unresolved", {"target": server.host})
         return session

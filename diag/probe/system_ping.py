@@ -65,14 +65,14 @@ class PingOutput:
     from_router: bool = False
 
 
-_LINUX_REPLY = re.compile(r"^\d+ bytes from .*time[=<]([\d.]+) ms", re.MULTILINE)
+_LINUX_REPLY = re.compile(r"^\d+ bytes from .*time[=<](\d+(?:\.\d+)?) ms", re.MULTILINE)
 _LINUX_ROUTER_TOO_BIG = re.compile(
     r"^From \S+ .*(?:Frag needed and DF set \(mtu = |Packet too big: mtu=)(\d+)", re.MULTILINE
 )
 _LINUX_LOCAL_TOO_BIG = re.compile(r"local error: message too long, mtu[=:] ?(\d+)")
 _LINUX_UNREACHABLE = re.compile(r"Unreachable|No route to host|Network is unreachable", re.IGNORECASE)
 
-_MACOS_REPLY = re.compile(r"^\d+ bytes from \S+?[:,] icmp_seq=\d+ .*time=([\d.]+) ms", re.MULTILINE)
+_MACOS_REPLY = re.compile(r"^\d+ bytes from \S+?[:,] icmp_seq=\d+ .*time=(\d+(?:\.\d+)?) ms", re.MULTILINE)
 _MACOS_ROUTER_TOO_BIG = re.compile(r"(?:frag needed and DF set \(MTU |Packet too big mtu = )(\d+)")
 _MACOS_LOCAL_TOO_BIG = re.compile(r"sendto: Message too long")
 _MACOS_UNREACHABLE = re.compile(r"Unreachable|No route to host", re.IGNORECASE)
@@ -94,15 +94,25 @@ def parse_ping_output(os_name: OsName, text: str) -> PingOutput:
     return _parse_windows(text)
 
 
+# An MTU outside what IPv4 allows (68, RFC 791 §3.2, up to the 16-bit total length) is a garbled line, not a
+# fact: the probe then goes on without the hint.
+_MIN_MTU, _MAX_MTU = 68, 65535
+
+
+def _mtu(digits: str) -> int | None:
+    mtu = int(digits) if len(digits) <= 5 else None
+    return mtu if mtu is not None and _MIN_MTU <= mtu <= _MAX_MTU else None
+
+
 def _parse_unix(
     text: str, reply: re.Pattern[str], router: re.Pattern[str], local: re.Pattern[str], unreachable: re.Pattern[str]
 ) -> PingOutput:
     if match := reply.search(text):
         return PingOutput(Outcome.ok, rtt_ms=float(match.group(1)))
     if match := router.search(text):
-        return PingOutput(Outcome.too_big, reported_mtu=int(match.group(1)), from_router=True)
+        return PingOutput(Outcome.too_big, reported_mtu=_mtu(match.group(1)), from_router=True)
     if match := local.search(text):
-        mtu = int(match.group(1)) if match.groups() else None
+        mtu = _mtu(match.group(1)) if match.groups() else None
         return PingOutput(Outcome.too_big, reported_mtu=mtu)
     if unreachable.search(text):
         return PingOutput(Outcome.lost, unreachable=True)

@@ -16,6 +16,11 @@ from reports.rules.facts import Facts
 
 # Linux ping sockets for every group (man 7 icmp, net.ipv4.ping_group_range): lets the probes run without root.
 PING_GROUP_COMMAND = 'sudo sysctl -w net.ipv4.ping_group_range="0 2147483647"'
+# The name `vpndiag run` gives its resolver check (diag/run.py): names are resolved once, before the others.
+DNS_CHECK = "dns"
+# ... and the check at its end that the VPN adapters seen at the start are still up.
+VPN_STILL_UP_CHECK = "vpn_still_up"
+WATCH_COMMAND = "vpndiag watch --minutes 10"
 
 MESSAGES = Catalog(
     "rules.checks",
@@ -29,6 +34,19 @@ MESSAGES = Catalog(
             "from this report: {checks}.",
             "fix.run_as_admin.title": "Run the check again with administrator rights",
             "fix.retry_checks.title": "Run the check again",
+            "names_unresolved.title": "Host names could not be looked up (DNS)",
+            "names_unresolved.detail": "Some host names could not be turned into addresses, so the paths to them "
+            "were not measured: {reason}.",
+            "fix.check_dns.title": "Check the name and your DNS",
+            "fix.check_dns.spelling": "Check the spelling of the name (for the VPN server: as your VPN app or "
+            "provider shows it).",
+            "fix.check_dns.resolver": "If websites do not open by name either, your DNS server is not answering: "
+            "restart your router, or reconnect to the network, then run the check again.",
+            "vpn_dropped.title": "The VPN dropped during the checks",
+            "vpn_dropped.detail": "The VPN was connected when the checks started but not when they ended: {reason}.",
+            "fix.watch_vpn.title": "Record when the VPN drops",
+            "fix.watch_vpn.step": "Reconnect the VPN, then let vpndiag watch it for ten minutes; it notes each drop "
+            "and what the network did just before:",
         },
         "ja": {
             "insufficient_privileges.title": "一部のチェックには管理者権限が必要です",
@@ -39,6 +57,20 @@ MESSAGES = Catalog(
             "このレポートには結果が含まれていません: {checks}。",
             "fix.run_as_admin.title": "管理者権限でもう一度チェックする",
             "fix.retry_checks.title": "もう一度チェックする",
+            "names_unresolved.title": "ホスト名を調べられませんでした（DNS）",
+            "names_unresolved.detail": "いくつかのホスト名をアドレスに変換できなかったため、"
+            "その宛先までの経路は測定していません: {reason}。",
+            "fix.check_dns.title": "名前とDNSを確認する",
+            "fix.check_dns.spelling": "名前のつづりを確認してください（VPNサーバーの場合は、VPNアプリやプロバイダーの"
+            "表示どおりか）。",
+            "fix.check_dns.resolver": "Webサイトも名前で開けない場合は、DNSサーバーが応答していません。"
+            "ルーターを再起動するか、ネットワークに接続し直してから、もう一度チェックしてください。",
+            "vpn_dropped.title": "チェックの途中でVPNが切断されました",
+            "vpn_dropped.detail": "チェックの開始時にはVPNに接続されていましたが、終了時には切断されていました: "
+            "{reason}。",
+            "fix.watch_vpn.title": "VPNが切断されるタイミングを記録する",
+            "fix.watch_vpn.step": "VPNに接続し直してから、vpndiagで10分間見守ります。切断のたびに、その直前の"
+            "ネットワークの様子を記録します。",
         },
     },
 )
@@ -74,7 +106,33 @@ def observe(facts: Facts) -> list[Observation]:
                 detail=_msg("insufficient_privileges.detail", checks=checks),
             )
         )
-    incomplete = _names(facts, ("failed", "timeout"))
+    # The resolver's check has a finding of its own (and a fix that says what to do about DNS).
+    unresolved = [c for c in facts.report.checks if c.name == DNS_CHECK and c.status in ("failed", "timeout")]
+    if unresolved:
+        found.append(
+            Observation(
+                id="names_unresolved",
+                severity=Severity.warning,
+                confidence=1.0,
+                evidence={"status": unresolved[0].status, "reason": unresolved[0].reason},
+                title=_msg("names_unresolved.title"),
+                detail=_msg("names_unresolved.detail", reason=unresolved[0].reason or unresolved[0].status),
+            )
+        )
+    dropped = [c for c in facts.report.checks if c.name == VPN_STILL_UP_CHECK and c.status == "failed"]
+    if dropped:
+        found.append(
+            Observation(
+                id="vpn_dropped",
+                severity=Severity.warning,
+                confidence=1.0,
+                evidence={"reason": dropped[0].reason},
+                title=_msg("vpn_dropped.title"),
+                detail=_msg("vpn_dropped.detail", reason=dropped[0].reason or dropped[0].status),
+            )
+        )
+    own_findings = (DNS_CHECK, VPN_STILL_UP_CHECK)
+    incomplete = [name for name in _names(facts, ("failed", "timeout")) if name not in own_findings]
     if incomplete:
         checks = ", ".join(incomplete)
         found.append(
@@ -110,6 +168,26 @@ def remedies(facts: Facts, found: Mapping[str, Observation]) -> list[Remedy]:
                 finding_ids=("insufficient_privileges",),
                 title=_msg("fix.run_as_admin.title"),
                 steps=tuple(admin),
+                rank=RANK_ADVICE,
+            )
+        )
+    if "names_unresolved" in found:
+        out.append(
+            Remedy(
+                id="check_dns",
+                finding_ids=("names_unresolved",),
+                title=_msg("fix.check_dns.title"),
+                steps=(Step("any", _msg("fix.check_dns.spelling")), Step("any", _msg("fix.check_dns.resolver"))),
+                rank=RANK_ADVICE,
+            )
+        )
+    if "vpn_dropped" in found:
+        out.append(
+            Remedy(
+                id="watch_vpn",
+                finding_ids=("vpn_dropped",),
+                title=_msg("fix.watch_vpn.title"),
+                steps=(Step("any", _msg("fix.watch_vpn.step"), WATCH_COMMAND),),
                 rank=RANK_ADVICE,
             )
         )

@@ -10,6 +10,8 @@ from reports.rules import steps
 from reports.rules._model import RANK_ADVICE, RANK_CAUSE, Msg, Observation, Remedy, Step
 from reports.rules.facts import Facts
 
+# What the routes check writes into Routes.reason when the OS answered and had no default route.
+NO_DEFAULT_ROUTE = "no default route"
 # Echo loss worth telling the customer about; a few percent already slows TCP (and TCP-based VPNs) noticeably.
 LOSS_WARNING = 0.05
 LOSS_CRITICAL = 0.25
@@ -72,7 +74,13 @@ def _no_connectivity(facts: Facts) -> Observation | None:
     if not paths:
         return None
     routes = facts.report.routes
-    no_route = routes is not None and routes.reason is None and routes.default_interface is None
+    # No default route is known only when the lookup worked: no reason at all, or the routes check's own words for
+    # an empty answer (diag/checks/routes.py), beside others such as the server lookup's "Network is unreachable".
+    no_route = (
+        routes is not None
+        and routes.default_interface is None
+        and (routes.reason is None or NO_DEFAULT_ROUTE in routes.reason.split("; "))
+    )
     all_unreachable = all(p.icmp_echo == "unreachable" and p.pmtu is None for p in paths)
     if not all_unreachable and not (no_route and all(_unreached(p) for p in paths)):
         return None

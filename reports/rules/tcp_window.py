@@ -95,6 +95,24 @@ def _msg(key: str, **fields: object) -> Msg:
     return Msg(MESSAGES, key, fields)
 
 
+# Outside these a figure is not a measurement (loopback takes ~0.02 ms; the fastest Ethernet is 800 Gbit/s); using
+# one would overflow the arithmetic or put a cap of "infinity" into the report - and an uploaded report can carry
+# any float.
+MIN_RTT_MS = 0.001
+MAX_RTT_MS = 600_000.0
+MAX_LINK_MBPS = 10_000_000.0
+
+
+def _rtt(tcp: Tcp) -> float | None:
+    rtt = tcp.rtt_ms
+    return rtt if rtt is not None and MIN_RTT_MS <= rtt <= MAX_RTT_MS else None
+
+
+def _link(tcp: Tcp) -> float | None:
+    link = tcp.link_speed_mbps
+    return link if link is not None and link <= MAX_LINK_MBPS else None
+
+
 def cap_mbps(window: int, rtt_ms: float) -> float:
     """Throughput cap of one connection: window / RTT, in Mbit/s."""
     return window * 8 / (rtt_ms / 1000) / 1e6
@@ -105,7 +123,7 @@ def _window_scaling_disabled(tcp: Tcp) -> Observation | None:
     autotuning_off = level == "disabled"
     if tcp.window_scaling is not False and not autotuning_off:
         return None
-    rtt = tcp.rtt_ms
+    rtt = _rtt(tcp)
     cap = round(cap_mbps(UNSCALED_MAX_WINDOW, rtt), 1) if rtt else None
     if autotuning_off:
         title = _msg("window_scaling_disabled.title_autotuning")
@@ -140,7 +158,7 @@ def _window_scaling_disabled(tcp: Tcp) -> Observation | None:
 
 
 def _rwin_limits_throughput(tcp: Tcp) -> Observation | None:
-    window, rtt, link = tcp.max_receive_window, tcp.rtt_ms, tcp.link_speed_mbps
+    window, rtt, link = tcp.max_receive_window, _rtt(tcp), _link(tcp)
     if window is None or not rtt or not link:
         return None
     bdp = tcp.bdp_bytes if tcp.bdp_bytes is not None else round(link * 1e6 / 8 * rtt / 1000)

@@ -300,8 +300,20 @@ def fixes_for(
     return fixes
 
 
+# The patterns look at every sample a run of events stands for. A real watch records at most a few hundred
+# thousand (a day at the 0.2 s minimum interval is 432,000); a report claiming more - an uploaded report can claim
+# anything - is not expanded, so the server's re-run of the rules stays bounded in time and memory.
+MAX_TIMELINE_SAMPLES = 500_000
+
+
+def samples_covered(timeline: Sequence[WatchEvent]) -> int:
+    return sum(event.count for event in timeline if event.tick is not None)
+
+
 def watch_findings(timeline: Sequence[WatchEvent], lang: Lang) -> list[Finding]:
-    """Every pattern the timeline shows, most serious first."""
+    """Every pattern the timeline shows, most serious first (none for a timeline beyond what a watch records)."""
+    if samples_covered(timeline) > MAX_TIMELINE_SAMPLES:
+        return []
     candidates = (
         blackhole_finding(timeline, lang),
         underlay_finding(timeline, lang),
