@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from diag.addresses import address_scope
 from diag.checks._output import int_field, json_entries, parse_int, text_field
 from diag.checks._system import OsName, current_os, powershell, run_command
 from reports.model import VPN_KINDS, Adapter, AdapterKind, IpAddress
@@ -350,20 +351,6 @@ def classify(
     return kind, why
 
 
-def _scope(
-    address: ipaddress.IPv4Address | ipaddress.IPv6Address,
-) -> Literal["private", "public", "link-local", "loopback", "other"]:
-    if address.is_loopback:
-        return "loopback"
-    if address.is_link_local:
-        return "link-local"
-    if address.is_private:
-        return "private"
-    if address.is_global:
-        return "public"
-    return "other"
-
-
 def _ip_address(address: str, netmask: str | None) -> IpAddress | None:
     try:
         ip = ipaddress.ip_address(address.split("%")[0])
@@ -375,7 +362,7 @@ def _ip_address(address: str, netmask: str | None) -> IpAddress | None:
             prefix = ipaddress.ip_network(f"0.0.0.0/{netmask}" if ip.version == 4 else f"::/{netmask}").prefixlen
         except ValueError:
             prefix = None
-    return IpAddress(address=str(ip), family=4 if ip.version == 4 else 6, prefixlen=prefix, scope=_scope(ip))
+    return IpAddress(address=str(ip), family=4 if ip.version == 4 else 6, prefixlen=prefix, scope=address_scope(ip))
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from diag.probe.packets import (
     parse_echo,
     strip_ipv4_header,
 )
-from diag.probe.sockopts import current_os, enable_error_queue, set_dont_fragment
+from diag.probe.sockopts import current_os, prepare_df_socket
 
 Access = Literal["raw", "dgram", "none"]
 EchoStatus = Literal["ok", "blocked", "unreachable"]
@@ -67,11 +67,7 @@ class IcmpDfProber(DatagramProber):
         sock_type = socket.SOCK_RAW if access == "raw" else socket.SOCK_DGRAM
         sock = socket.socket(_address_family(family), sock_type, _protocol(family))
         try:
-            set_dont_fragment(sock, family)
-            if current_os() == "linux":
-                enable_error_queue(sock, family)
-            else:
-                self.uses_error_queue = False
+            self.uses_error_queue = prepare_df_socket(sock, family)
             # Connected: the kernel then delivers only the target's replies, and errors about our probes.
             sock.connect((address, 0))
         except OSError:

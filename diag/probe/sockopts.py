@@ -79,6 +79,15 @@ def enable_error_queue(sock: socket.socket, family: Family) -> None:
         sock.setsockopt(IPPROTO_IPV6, IPV6_RECVERR, 1)
 
 
+def prepare_df_socket(sock: socket.socket, family: Family) -> bool:
+    """Set DF on a probe socket and, on Linux, the error queue; True when router errors will arrive on it."""
+    set_dont_fragment(sock, family)
+    if current_os() != "linux":
+        return False
+    enable_error_queue(sock, family)
+    return True
+
+
 def path_mtu(sock: socket.socket, family: Family) -> int | None:
     """Linux: the kernel's current MTU towards the connected peer (IP_MTU / IPV6_MTU getsockopt)."""
     try:

@@ -12,7 +12,7 @@ import socket
 
 from diag.probe.datagram import DatagramProber
 from diag.probe.packets import Family, udp_payload_size
-from diag.probe.sockopts import current_os, enable_error_queue, set_dont_fragment
+from diag.probe.sockopts import prepare_df_socket
 from reports.udp_probe import build_probe, parse_probe, parse_reply
 
 
@@ -20,11 +20,7 @@ class UdpDfProber(DatagramProber):
     def __init__(self, address: str, port: int, family: Family) -> None:
         sock = socket.socket(socket.AF_INET if family == 4 else socket.AF_INET6, socket.SOCK_DGRAM)
         try:
-            set_dont_fragment(sock, family)
-            if current_os() == "linux":
-                enable_error_queue(sock, family)
-            else:
-                self.uses_error_queue = False
+            self.uses_error_queue = prepare_df_socket(sock, family)
             sock.connect((address, port))
         except OSError:
             sock.close()

@@ -28,6 +28,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from diag.addresses import address_scope
 from diag.profile import Collection
 from reports.model import Report
 
@@ -37,7 +38,6 @@ KEEPABLE = frozenset({"hostnames", "wifi_names", "user_names", "adapter_names"})
 # Keys of report.privacy.redaction_counts.
 Kind = Literal["ipv4", "ipv6", "mac", "hostname", "user", "wifi", "adapter"]
 
-Scope = Literal["private", "public", "link-local", "loopback", "other"]
 
 # Hex digits of the HMAC kept in a pseudonym: 32 bits make a collision among the few dozen values of one report
 # vanishingly unlikely, and _Pseudonyms checks for one anyway.
@@ -75,21 +75,6 @@ _PSEUDONYM = re.compile(r"^(?:host|user|wifi|adapter|mac|ip[46]-[a-z-]+)-[0-9a-f
 _DNS_NAME = re.compile(
     r"^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$"
 )
-
-
-def address_scope(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> Scope:
-    """The kind of address a pseudonym keeps (the stdlib's IANA special-purpose registry, RFC 6890)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    if address.is_loopback:
-        return "loopback"
-    if address.is_link_local:
-        return "link-local"
-    if address.is_private:
-        return "private"
-    if address.is_global:
-        return "public"
-    return "other"
 
 
 @dataclass

@@ -8,8 +8,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from diag.addresses import address_scope
 from diag.profile import Collection
-from diag.upload.redact import address_scope, keep_from_collection, redact
+from diag.upload.redact import keep_from_collection, redact
 from reports.model import Adapter, AdapterKind, Finding, IpAddress, Report, Severity, System, Tcp, Tool
 from tests.diag.upload.conftest import example_report
 
