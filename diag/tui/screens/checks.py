@@ -54,6 +54,7 @@ class ChecksScreen(WizardScreen):
         self.probes: list[Probe] = []  # what the chart shows: a copy of one search
         self.message: str | None = None
         self.report: Report | None = None
+        self.run_started = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.wizard.title)
@@ -74,7 +75,10 @@ class ChecksScreen(WizardScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self._update_progress()
-        if self.report is None and not self.workers:
+        # A flag, not `self.workers`: that is the app's whole worker manager, so another screen's worker (the
+        # welcome screen's VPN detection still finishing) would keep the run from ever starting.
+        if self.report is None and not self.run_started:
+            self.run_started = True
             self.run_checks()
 
     def after_recompose(self) -> None:

@@ -51,6 +51,7 @@ class WelcomeScreen(WizardScreen):
         self.protocol: str = options.protocol or default_protocol or DETECT
         self.detected: DetectedVpn | None = None
         self.detection_done = False
+        self.detection_started = False
         # Reports an earlier run could not send (issue 8: offered next time). A folder listing, nothing is sent.
         self.pending = 0
         with contextlib.suppress(OSError):
@@ -120,7 +121,8 @@ class WelcomeScreen(WizardScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        if not self.detection_done and not self.workers:
+        if not self.detection_done and not self.detection_started:
+            self.detection_started = True
             self.detect()
 
     @work(exclusive=True, exit_on_error=False, group="detect")
