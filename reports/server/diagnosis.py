@@ -11,7 +11,7 @@ import logging
 from pydantic import BaseModel, ConfigDict, Field
 
 from reports.model import Finding, Fix, Report
-from reports.rules import apply_rules
+from reports.rules import diagnose
 
 
 class ServerDiagnosis(BaseModel):
@@ -23,8 +23,8 @@ class ServerDiagnosis(BaseModel):
 
 def rediagnose(report: Report) -> ServerDiagnosis:
     """The findings and fixes this server's rules give for the report, in the report's language."""
-    diagnosed = apply_rules(report, report.lang)
-    return ServerDiagnosis(findings=diagnosed.findings, fixes=diagnosed.fixes)
+    findings, fixes = diagnose(report, report.lang)
+    return ServerDiagnosis(findings=findings, fixes=fixes)
 
 
 def rediagnose_or_none(report: Report) -> ServerDiagnosis | None:

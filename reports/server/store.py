@@ -21,7 +21,8 @@ from reports.model import Report
 from reports.server.db import DatabaseError
 from reports.server.diagnosis import ServerDiagnosis
 from reports.server.reference import new_reference, normalize_reference
-from reports.server.summary import indexed_facts, storable
+from reports.server.rows import PreparedReport, prepare_report
+from reports.server.summary import storable
 from reports.server.tables import report_bodies, report_findings, reports
 
 # Retention deletes in short transactions so uploads never wait long behind a purge of a big backlog.
@@ -173,65 +174,105 @@ class ReportStore:
         )
         dialect = sqlite if engine.dialect.name == "sqlite" else postgresql
         # Built once: the values come as parameters, so each upload skips SQLAlchemy's statement building.
-        self._insert_report = dialect.insert(reports).on_conflict_do_nothing().returning(reports.c.id)
+        self._insert_reports = (
+            dialect.insert(reports)
+            .on_conflict_do_nothing()
+            .returning(reports.c.id, reports.c.report_id, reports.c.reference)
+        )
 
     def ingest(self, report: Report, diagnosis: ServerDiagnosis | None) -> Ingested:
         """Store a report once; the same report_id again (a retry, even concurrent) answers with the first reference."""
-        return self.ingest_many([(report, diagnosis)])[0]
+        return self.ingest_many([prepare_report(report, diagnosis)])[0]
 
-    def ingest_many(self, batch: Sequence[tuple[Report, ServerDiagnosis | None]]) -> list[Ingested]:
+    def ingest_many(self, batch: Sequence[PreparedReport]) -> list[Ingested]:
         """Store several reports in one transaction (one commit for all: the group commit of concurrent uploads).
 
-        Nothing is acknowledged before the commit; if it fails, it fails for every report in the batch.
+        A few statements for the whole batch, whatever its size. Nothing is acknowledged before the commit; if it
+        fails, it fails for every report in the batch.
         """
         now = utcnow()
+        answers: list[Ingested | None] = [None] * len(batch)
         with self._write_lock, self.engine.begin() as connection:
-            return [self._insert_one(connection, report, diagnosis, now) for report, diagnosis in batch]
-
-    def _insert_one(
-        self, connection: Connection, report: Report, diagnosis: ServerDiagnosis | None, now: datetime
-    ) -> Ingested:
-        report_id = str(report.report_id)
-        report_json = report.model_dump_json()
-        diagnosis_json = diagnosis.model_dump_json() if diagnosis is not None else None
-        for _ in range(REFERENCE_ATTEMPTS):
-            reference = new_reference()
-            facts = indexed_facts(report, diagnosis, reference)
-            row = {
-                "report_id": report_id,
-                "reference": reference,
-                "received_at": now,
-                "created_at": report.created_at,
-                "updated_at": now,
-                "status": ReviewStatus.new.value,
-                "assignee": None,
-                "notes": "",
-                "os": facts.os,
-                "protocol": facts.protocol,
-                "min_pmtu": facts.min_pmtu,
-                "lang": report.lang,
-                "finding_ids": f" {' '.join(facts.finding_ids)} ",
-                "search_text": facts.search_text,
-            }
-            pk = connection.execute(self._insert_report, row).scalar_one_or_none()
-            if pk is not None:
-                connection.execute(
-                    insert(report_bodies),
-                    {"report_pk": pk, "report_json": report_json, "server_diagnosis_json": diagnosis_json},
-                )
-                if facts.finding_ids:
-                    connection.execute(
-                        insert(report_findings),
-                        [{"report_pk": pk, "finding_id": fid, "received_at": now} for fid in facts.finding_ids],
-                    )
-                return Ingested(report.report_id, reference, created=True)
-            existing = connection.execute(
-                select(reports.c.reference).where(reports.c.report_id == report_id)
-            ).scalar_one_or_none()
-            if existing is not None:
-                return Ingested(report.report_id, existing, created=False)
-            # Nothing had this report_id: the reference was taken. Draw another.
+            waiting = list(range(len(batch)))
+            for _ in range(REFERENCE_ATTEMPTS):
+                waiting = self._insert_new(connection, batch, waiting, answers, now)
+                if not waiting:
+                    return [answer for answer in answers if answer is not None]
         raise DatabaseError("Could not find a free reference code for the report; try the upload again.")
+
+    def _insert_new(
+        self,
+        connection: Connection,
+        batch: Sequence[PreparedReport],
+        waiting: list[int],
+        answers: list[Ingested | None],
+        now: datetime,
+    ) -> list[int]:
+        """Insert the waiting reports that are new and fill in `answers`; return those whose drawn reference was
+        taken (to be drawn again)."""
+        rows = []
+        for n in waiting:
+            prepared = batch[n]
+            reference = new_reference()
+            rows.append(
+                {
+                    "report_id": str(prepared.report_id),
+                    "reference": reference,
+                    "received_at": now,
+                    "created_at": prepared.created_at,
+                    "updated_at": now,
+                    "status": ReviewStatus.new.value,
+                    "assignee": None,
+                    "notes": "",
+                    "os": prepared.os,
+                    "protocol": prepared.protocol,
+                    "min_pmtu": prepared.min_pmtu,
+                    "lang": prepared.lang,
+                    "finding_ids": f" {' '.join(prepared.finding_ids)} ",
+                    "search_text": f"{reference.lower()}\n{prepared.search_text}",
+                }
+            )
+        # ON CONFLICT DO NOTHING skips a report_id stored before (or twice in this batch) and a taken reference.
+        inserted = {row.report_id: (row.id, row.reference) for row in connection.execute(self._insert_reports, rows)}
+        bodies: list[dict[str, Any]] = []
+        findings: list[dict[str, Any]] = []
+        skipped: list[int] = []
+        for n in waiting:
+            prepared = batch[n]
+            key = str(prepared.report_id)
+            if key not in inserted:
+                skipped.append(n)
+                continue
+            pk, reference = inserted.pop(key)  # popped: a second copy in this batch is a repeat, not new
+            answers[n] = Ingested(prepared.report_id, reference, created=True)
+            bodies.append(
+                {
+                    "report_pk": pk,
+                    "report_json": prepared.report_json,
+                    "server_diagnosis_json": prepared.server_diagnosis_json,
+                }
+            )
+            findings += [{"report_pk": pk, "finding_id": fid, "received_at": now} for fid in prepared.finding_ids]
+        if bodies:
+            connection.execute(insert(report_bodies), bodies)
+        if findings:
+            connection.execute(insert(report_findings), findings)
+        if not skipped:
+            return []
+        keys = list({str(batch[n].report_id) for n in skipped})
+        found = connection.execute(
+            select(reports.c.report_id, reports.c.reference).where(reports.c.report_id.in_(keys))
+        )
+        existing: dict[str, str] = {row.report_id: row.reference for row in found}
+        redraw = []
+        for n in skipped:
+            prepared = batch[n]
+            stored = existing.get(str(prepared.report_id))
+            if stored is None:
+                redraw.append(n)  # nothing had this report_id: the reference was taken
+            else:
+                answers[n] = Ingested(prepared.report_id, stored, created=False)
+        return redraw
 
     def _filtered(self, query: Select[Any], where: ReportFilter) -> Select[Any]:
         """The query narrowed by the filter; with a finding, driven by report_findings' (finding, time) index."""

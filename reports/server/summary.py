@@ -31,14 +31,14 @@ class IndexedFacts:
     search_text: str
 
 
-def indexed_facts(report: Report, diagnosis: ServerDiagnosis | None, reference: str) -> IndexedFacts:
+def indexed_facts(report: Report, diagnosis: ServerDiagnosis | None) -> IndexedFacts:
+    """The facts; search_text leaves out the reference, which storage puts in front when it draws one."""
     # The server's findings count when it re-diagnosed: its rules are the current ones.
     findings = diagnosis.findings if diagnosis is not None else report.findings
     finding_ids = tuple(dict.fromkeys(finding.id for finding in findings))
     measured = [path.pmtu for path in report.paths if path.pmtu is not None]
     protocol = storable(report.vpn.protocol)[:PROTOCOL_COLUMN_LENGTH] if report.vpn and report.vpn.protocol else None
     words: list[str | None] = [
-        reference,
         str(report.report_id),
         report.system.os,
         report.system.os_version,

@@ -11,7 +11,8 @@ from fastapi import FastAPI
 from sqlalchemy import update
 
 from reports.server import store as store_module
-from reports.server.db import migrate
+from reports.server.db import DatabaseError, migrate
+from reports.server.rows import prepare_report
 from reports.server.store import ReportFilter, ReportStore, ReviewStatus
 from reports.server.tables import metadata, report_findings, reports
 from tests.server.conftest import make_report
@@ -131,3 +132,38 @@ def test_counting_stops_at_the_limit_and_paging_goes_on(app: FastAPI, monkeypatc
     monkeypatch.setattr(store_module, "COUNT_LIMIT", 100)
     exact = store.list_reports(ReportFilter(), page=3, per_page=3)
     assert (exact.total, exact.total_exact, exact.has_next) == (7, True, False)
+
+
+def test_one_batch_stores_new_reports_once_and_answers_repeats_with_the_first_reference(app: FastAPI) -> None:
+    """The group commit's few statements: a report already stored, one sent twice in the same batch and a new one."""
+    store: ReportStore = app.state.store
+    stored_before = make_report()
+    first = store.ingest(stored_before, None)
+    twice, new = make_report(), make_report()
+    answers = store.ingest_many([prepare_report(r, None) for r in (twice, stored_before, twice, new)])
+    assert [a.report_id for a in answers] == [twice.report_id, stored_before.report_id, twice.report_id, new.report_id]
+    assert [a.created for a in answers] == [True, False, False, True]
+    assert answers[1].reference == first.reference
+    assert answers[0].reference == answers[2].reference != answers[3].reference
+    assert store.list_reports(ReportFilter()).total == 3
+    got = store.get(answers[3].reference)
+    assert got is not None
+    assert got.report == new
+    assert store.list_reports(ReportFilter(text=answers[0].reference.lower())).total == 1
+
+
+def test_a_drawn_reference_that_is_taken_is_drawn_again(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    store: ReportStore = app.state.store
+    taken = store.ingest(make_report(), None).reference
+    draws = iter([taken, taken, "WXYZ-2345"])
+    monkeypatch.setattr(store_module, "new_reference", lambda: next(draws))
+    report = make_report()
+    answer = store.ingest(report, None)
+    assert (answer.reference, answer.created) == ("WXYZ-2345", True)
+    stored = store.get("WXYZ-2345")
+    assert stored is not None
+    assert stored.report.report_id == report.report_id
+    monkeypatch.setattr(store_module, "new_reference", lambda: taken)
+    with pytest.raises(DatabaseError, match="free reference"):
+        store.ingest(make_report(), None)
+    assert store.list_reports(ReportFilter()).total == 2

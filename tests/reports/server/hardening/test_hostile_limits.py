@@ -206,7 +206,7 @@ def test_a_rule_that_fails_costs_the_servers_diagnosis_not_the_upload(
     def broken_rules(report: Any, lang: Any = None) -> Any:
         raise ZeroDivisionError("a rules bug")
 
-    monkeypatch.setattr("reports.server.diagnosis.apply_rules", broken_rules)
+    monkeypatch.setattr("reports.server.diagnosis.diagnose", broken_rules)
     data = report_dict()
     answer = _post(client, json.dumps(data).encode())
     assert answer.status_code == 201
