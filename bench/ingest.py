@@ -27,6 +27,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -53,6 +54,7 @@ class Run:
     seconds: float
     errors: int
     server_cpu_ms: float | None = None  # the server's CPU time per request (all its processes): load-independent
+    client_cpu_ms: float | None = None  # the load generator's own CPU per request (it shares the cores)
 
     def row(self) -> str:
         ordered = sorted(self.latencies)
@@ -60,10 +62,14 @@ class Run:
         p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000 if ordered else float("nan")
         rate = len(ordered) / self.seconds if self.seconds else 0.0
         cpu = f"{self.server_cpu_ms:>10.2f}" if self.server_cpu_ms is not None else f"{'':>10}"
-        return f"{self.name:44} {len(ordered):>7} {rate:>9.0f} {p50:>8.1f} {p99:>8.1f} {self.errors:>6} {cpu}"
+        own = f"{self.client_cpu_ms:>10.2f}" if self.client_cpu_ms is not None else f"{'':>10}"
+        return f"{self.name:44} {len(ordered):>7} {rate:>9.0f} {p50:>8.1f} {p99:>8.1f} {self.errors:>6} {cpu} {own}"
 
 
-HEADER = f"{'case':44} {'done':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'srv CPU ms':>10}"
+HEADER = (
+    f"{'case':44} {'done':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'srv CPU ms':>10} "
+    f"{'cli CPU ms':>10}"
+)
 SERVER_PID: int | None = None
 
 
@@ -167,12 +173,13 @@ async def hammer_raw(
     started, cpu_before, own_before = time.perf_counter(), server_cpu_seconds(), time.process_time()
     await asyncio.gather(*(worker() for _ in range(clients)))
     cpu_ms = (server_cpu_seconds() - cpu_before) * 1000 / max(1, len(jobs))
-    print("client CPU ms/req", (time.process_time() - own_before) * 1000 / len(jobs))
-    return Run(name, latencies, time.perf_counter() - started, errors, cpu_ms if SERVER_PID else None), answers
+    own_ms = (time.process_time() - own_before) * 1000 / max(1, len(jobs))
+    run = Run(name, latencies, time.perf_counter() - started, errors, cpu_ms if SERVER_PID else None, own_ms)
+    return run, answers
 
 
 async def load_phase_raw(port: int, clients: int, uploads: int) -> tuple[list[Run], set[str]]:
-    health = [("GET", "/healthz", b"", {}) for _ in range(uploads)]
+    health: list[tuple[str, str, bytes, dict[str, str]]] = [("GET", "/healthz", b"", {}) for _ in range(uploads)]
     await hammer_raw("warm-up", port, clients, health[:200])
     health_run, _ = await hammer_raw(f"GET /healthz (baseline), {clients} raw clients", port, clients, health)
     bodies = [report_body() for _ in range(uploads)]
@@ -207,10 +214,12 @@ async def hammer(
             if answer.status_code >= 400:
                 errors += 1
 
-    started, cpu_before = time.perf_counter(), server_cpu_seconds()
+    started, cpu_before, own_before = time.perf_counter(), server_cpu_seconds(), time.process_time()
     await asyncio.gather(*(worker() for _ in range(clients)))
     cpu_ms = (server_cpu_seconds() - cpu_before) * 1000 / max(1, len(jobs))
-    return Run(name, latencies, time.perf_counter() - started, errors, cpu_ms if SERVER_PID else None), answers
+    own_ms = (time.process_time() - own_before) * 1000 / max(1, len(jobs))
+    run = Run(name, latencies, time.perf_counter() - started, errors, cpu_ms if SERVER_PID else None, own_ms)
+    return run, answers
 
 
 async def load_phase(base: str, clients: int, uploads: int) -> tuple[list[Run], set[str]]:
@@ -260,7 +269,8 @@ def bulk_insert(db: str, target: int) -> float:
         example = Report.model_validate(EXAMPLE)
         example_text = indexed_facts(example, rediagnose(example)).search_text
         for start in range(have, target, batch):
-            rows, finding_rows = [], []
+            rows: list[dict[str, Any]] = []
+            finding_rows: list[dict[str, Any]] = []
             for n in range(start, min(target, start + batch)):
                 received = now - timedelta(seconds=(target - n) * 6)
                 ids = findings_cycle[n % 4]

@@ -182,7 +182,7 @@ def main() -> None:
         floor = python_floor(lab, args.runs)
         timed(lab, [sys.executable, "-m", "diag", "pmtu", lab.server_v4, "--json"], 30)  # writes the .pyc files
         for mode in ("blackhole", "open"):
-            lab.set_mode(mode)  # type: ignore[arg-type]
+            lab.set_mode(mode)
             rows.append(bench_vpndiag(lab, mode, args.runs))
             rows.append(bench_hand(lab, mode, args.hand_runs))
             rows.append(bench_tracepath(lab, mode))
