@@ -75,13 +75,19 @@ def serve_forever(
 
 def _bind_http(http: Listen, count: int) -> list[socket.socket]:
     """One listening socket per process. With SO_REUSEPORT (Linux) the kernel spreads new connections evenly over
-    them; one shared socket would let whichever process wakes first accept most of them (41 of 50 measured), and
-    its clients wait twice as long while the other core idles. Elsewhere the processes share one socket."""
+    them; one shared socket lets whichever process wakes first accept most of them (41 of 50 measured), and its
+    clients wait twice as long while the other core idles. Elsewhere the processes share one socket."""
     family = socket.AF_INET6 if ":" in http.host else socket.AF_INET
-    spread = count > 1 and hasattr(socket, "SO_REUSEPORT")
+    # Only Linux balances SO_REUSEPORT sockets; BSD and macOS hand every connection to one of them.
+    spread = count > 1 and sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
     sockets: list[socket.socket] = []
     port = http.port
     try:
+        if spread:
+            # Sockets with SO_REUSEPORT may join a port that another server of this user listens on with it, and
+            # would silently take half its connections: a plain bind first makes a taken port an error.
+            with socket.create_server((http.host, port), family=family) as probe:
+                port = probe.getsockname()[1]
         for _ in range(count if spread else 1):
             sock = socket.create_server((http.host, port), family=family, backlog=LISTEN_BACKLOG, reuse_port=spread)
             sock.set_inheritable(True)

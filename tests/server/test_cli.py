@@ -103,6 +103,22 @@ def test_workers_take_even_shares_of_connections_and_a_dead_one_takes_none(tmp_p
         server.stop()
 
 
+def test_a_second_server_on_a_taken_port_is_refused_not_joined(tmp_path: Path) -> None:
+    """SO_REUSEPORT would let a second `vpndiag serve --workers 2` on the same port share it silently."""
+    server = RunningServer(f"sqlite:///{tmp_path / 'one.sqlite3'}", "--workers", "2", "--rate-limit", "0")
+    try:
+        second = run_vpndiag(
+            "serve", "--http", f"127.0.0.1:{server.port}", "--db", f"sqlite:///{tmp_path / 'two.sqlite3'}",
+            "--workers", "2",
+            timeout=60,
+        )  # fmt: skip
+    finally:
+        server.stop()
+    assert second.returncode == 2
+    assert f"Could not listen on 127.0.0.1 port {server.port}" in second.stderr
+    assert "Traceback" not in second.stderr
+
+
 def test_several_worker_processes_share_the_port_and_stop_together(tmp_path: Path) -> None:
     server = RunningServer(f"sqlite:///{tmp_path / 'server.sqlite3'}", "--workers", "2", "--rate-limit", "0")
     try:
