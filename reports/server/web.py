@@ -19,8 +19,9 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
+from reports.probe_chart import probe_chart
 from reports.server.accounts import SESSION_LIFETIME, Accounts, Session
-from reports.server.charts import daily_chart, pmtu_histogram_chart, probe_chart
+from reports.server.charts import OUTCOME_COLOURS, daily_chart, pmtu_histogram_chart
 from reports.server.csv_export import csv_lines
 from reports.server.store import PMTU_BUCKET, ReportFilter, ReportStore, ReviewStatus
 from reports.timeline_svg import timeline_svg
@@ -39,6 +40,7 @@ OS_CHOICES = ("linux", "macos", "windows", "android", "ios", "other")
 
 templates = Environment(loader=PackageLoader("reports.server", "templates"), autoescape=True)
 templates.globals["STATUS_LABELS"] = STATUS_LABELS
+templates.globals["OUTCOME_COLOURS"] = OUTCOME_COLOURS
 
 
 def mount_static(app: FastAPI) -> None:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 
 from fastapi.testclient import TestClient
 
+from reports.model import ProbeOutcome
+from reports.server.charts import OUTCOME_COLOURS
 from tests.server.conftest import report_dict
 
 XSS = "<script>alert(1)</script>"
 PASSWORD = "correct horse battery"
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _csrf(html: str) -> str:
@@ -95,6 +99,23 @@ def test_hostile_strings_render_as_text_everywhere(client: TestClient, staff_tok
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in report_page.text
     assert "script-src" not in report_page.headers["content-security-policy"]
     assert "default-src 'none'" in report_page.headers["content-security-policy"]
+
+
+def test_report_page_draws_the_probe_chart(client: TestClient, staff_token: str) -> None:
+    data = report_dict()
+    probes = data["paths"][0]["probes"]
+    reference = client.post("/api/v1/reports", json=data).json()["reference"]
+    log_in(client)
+    page = client.get(f"/staff/reports/{reference}").text
+    figure = re.search(r'<figure class="probe-chart">\s*(<svg.*?</svg>)', page, re.S)
+    assert figure is not None
+    svg = ET.fromstring(figure.group(1))
+    dots = list(svg.iter(f"{SVG}circle"))
+    # One dot a probe in the order sent, coloured by what came back; the path MTU as a line with its label.
+    assert [dot.get("fill") for dot in dots] == [OUTCOME_COLOURS[ProbeOutcome(p["outcome"])] for p in probes]
+    assert dots[0].findtext(f"{SVG}title") == f"probe 1: {probes[0]['size']} bytes, {probes[0]['outcome']}"
+    assert "path MTU 1400" in [text.text for text in svg.iter(f"{SVG}text")]
+    assert len([line for line in svg.iter(f"{SVG}line") if line.get("stroke-dasharray")]) == 1
 
 
 def test_review_form_needs_csrf_and_updates(client: TestClient, staff_token: str) -> None:

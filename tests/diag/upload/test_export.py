@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from diag.upload.export import default_file_name, export_report, probe_chart, safe_output_path
+from diag.upload.export import default_file_name, export_report, safe_output_path
 from reports.model import Adapter, AdapterKind, Finding, Fix, FixStep, ProbeOutcome, Report, Severity
 from tests.diag.upload.conftest import example_report
 
@@ -31,6 +31,11 @@ def _hostile() -> Report:
     return report.model_copy(
         update={"adapters": [adapter], "findings": [*report.findings, finding], "fixes": [*report.fixes, fix]}
     )
+
+
+def _with_first_path(**changes: object) -> Report:
+    report = example_report()
+    return report.model_copy(update={"paths": [report.paths[0].model_copy(update=changes)]})
 
 
 def test_html_is_self_contained_and_escaped() -> None:
@@ -68,32 +73,20 @@ def test_html_in_japanese() -> None:
     assert "経路MTU 1400" in html
 
 
-def test_chart_puts_probes_on_the_right_side_of_the_mtu_line() -> None:
-    path = example_report().paths[0]
-    chart = probe_chart(path, "en")
-    assert chart is not None
-    assert chart.pmtu_y is not None
-    assert chart.top <= chart.pmtu_y <= chart.bottom
-    for mark, probe in zip(chart.marks, path.probes, strict=True):
-        assert chart.left <= mark.x <= chart.right
-        assert chart.top <= mark.y <= chart.bottom
-        # SVG y grows downwards: a probe larger than the path MTU is drawn above the line, a smaller one below.
-        if path.pmtu is not None and probe.size > path.pmtu:
-            assert mark.y < chart.pmtu_y
-        elif path.pmtu is not None and probe.size < path.pmtu:
-            assert mark.y > chart.pmtu_y
-    xs = [mark.x for mark in chart.marks]
-    assert xs == sorted(xs)  # in the order sent
-    assert [t.label for t in chart.y_ticks] == sorted([t.label for t in chart.y_ticks], key=int)
+def test_chart_marks_carry_translated_tooltips() -> None:
+    report = example_report()
+    first = report.paths[0].probes[0]
+    assert (first.size, first.outcome) == (1500, ProbeOutcome.lost)
+    html = export_report(report, "html", lang="en")
+    assert '<g class="probe lost"><title>probe 1: 1500 bytes, lost</title>' in html
+    assert html.count(f"Probe sizes for {report.paths[0].target}") == 2  # the SVG's title and the caption
+    assert "<title>プローブ 1: 1500 バイト、消失</title>" in export_report(report, "html", lang="ja")
 
 
-def test_chart_without_a_path_mtu_says_so() -> None:
-    path = example_report().paths[0].model_copy(update={"pmtu": None})
-    chart = probe_chart(path, "en")
-    assert chart is not None
-    assert chart.pmtu_y is None
-    assert chart.pmtu_label == "path MTU not found"
-    assert probe_chart(path.model_copy(update={"probes": []}), "en") is None
+def test_chart_title_escapes_the_target() -> None:
+    html = export_report(_with_first_path(target='"><script>x</script>'), "html", lang="en")
+    assert "<script" not in html
+    assert "<title>Probe sizes for &#34;&gt;&lt;script&gt;x&lt;/script&gt;</title>" in html
 
 
 def test_markdown_sections_and_escaping() -> None:
@@ -128,11 +121,13 @@ def test_output_paths_stay_inside_the_folder(tmp_path: Path) -> None:
 
 
 def test_html_chart_without_path_mtu_says_it_was_not_found() -> None:
-    report = example_report()
-    path = report.paths[0].model_copy(update={"pmtu": None})
-    html = export_report(report.model_copy(update={"paths": [path]}), "html", lang="en")
+    html = export_report(_with_first_path(pmtu=None), "html", lang="en")
     assert "path MTU not found" in html
     assert 'class="pmtu"' not in html
+
+
+def test_html_path_without_probes_has_no_chart() -> None:
+    assert '<svg class="chart"' not in export_report(_with_first_path(probes=[]), "html")
 
 
 @pytest.mark.parametrize("name", ["blackhole", "healthy", "icmp-blocked"])
