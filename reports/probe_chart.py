@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from reports.model import PathResult, ProbeOutcome
+from reports.model import PathResult, Probe, ProbeOutcome
 
+# Probes drawn (and listed) per path. A real path-MTU search sends under 100; the model allows 4096, and drawing every
+# probe of a hostile report cost seconds and tens of megabytes per page. The rest stay in the report's JSON.
+MAX_DRAWN_PROBES = 300
 # Headroom above and below the sizes so marks never sit on the frame.
 _Y_MARGIN_BYTES = 20
 # Steps a reader counts in without effort; the largest covers the whole 0-65535 range of a size.
@@ -52,6 +55,12 @@ class ProbeChart:
     y_ticks: list[Tick]  # sizes in bytes, ascending
     x_ticks: list[Tick]  # probe numbers, ascending
     pmtu_y: float | None  # None when no path MTU was found
+    not_drawn: int  # probes past MAX_DRAWN_PROBES, left out of the chart
+
+
+def drawn_probes(path: PathResult) -> tuple[list[Probe], int]:
+    """The probes a page shows (the first MAX_DRAWN_PROBES, in the order sent) and how many it leaves out."""
+    return path.probes[:MAX_DRAWN_PROBES], max(0, len(path.probes) - MAX_DRAWN_PROBES)
 
 
 def _nice_step(span: float) -> int:
@@ -63,14 +72,15 @@ def _nice_step(span: float) -> int:
 
 
 def probe_chart(path: PathResult) -> ProbeChart | None:
-    """The search narrowing, as a picture; None when the path has no probes to draw."""
-    if not path.probes:
+    """The search narrowing, as a picture of its first MAX_DRAWN_PROBES probes; None when there are none."""
+    probes, not_drawn = drawn_probes(path)
+    if not probes:
         return None
-    sizes = [p.size for p in path.probes] + ([path.pmtu] if path.pmtu is not None else [])
+    sizes = [p.size for p in probes] + ([path.pmtu] if path.pmtu is not None else [])
     low = max(0, min(sizes) - _Y_MARGIN_BYTES)
     high = max(sizes) + _Y_MARGIN_BYTES
     left, top, right, bottom = ProbeChart.left, ProbeChart.top, ProbeChart.right, ProbeChart.bottom
-    count = len(path.probes)
+    count = len(probes)
 
     def x_of(number: int) -> float:
         return round(left + (right - left) * (number - 0.5) / count, 1)
@@ -80,7 +90,7 @@ def probe_chart(path: PathResult) -> ProbeChart | None:
 
     marks = [
         ProbeMark(number=number, x=x_of(number), y=y_of(probe.size), size=probe.size, outcome=probe.outcome)
-        for number, probe in enumerate(path.probes, start=1)
+        for number, probe in enumerate(probes, start=1)
     ]
     y_step = _nice_step(high - low)
     first = -(-low // y_step) * y_step  # the first multiple of the step at or above `low`
@@ -90,4 +100,5 @@ def probe_chart(path: PathResult) -> ProbeChart | None:
         y_ticks=[Tick(y_of(size), size) for size in range(first, high + 1, y_step)],
         x_ticks=[Tick(x_of(n), n) for n in range(1, count + 1) if n == 1 or n % x_step == 0],
         pmtu_y=y_of(path.pmtu) if path.pmtu is not None else None,
+        not_drawn=not_drawn,
     )

@@ -11,11 +11,24 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "schema" / "examples"
+# A hostile but valid report (SECURITY.md "Known limits"): the model's 4096 probes on each of as many paths as fit
+# in the 8 MiB a report may decompress to.
+FULL_PROBES = 4096
+FULL_PATHS = 22
+
+
+def full_of_probes(data: dict[str, Any]) -> dict[str, Any]:
+    """Report JSON `data` with FULL_PATHS copies of its first path, each with FULL_PROBES of its probes, cycled."""
+    path = data["paths"][0]
+    probes = path["probes"]
+    path = {**path, "probes": [dict(probes[n % len(probes)]) for n in range(FULL_PROBES)]}
+    return {**data, "paths": [dict(path) for _ in range(FULL_PATHS)]}
 
 
 def lab_required() -> bool:

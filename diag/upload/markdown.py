@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 
 from reports.i18n import Lang
 from reports.model import Report
+from reports.probe_chart import drawn_probes
 
 Escape = Callable[[object], str]
 
@@ -87,9 +88,12 @@ def markdown_lines(report: Report, lang: Lang, t: Callable[..., str], esc: Escap
         for p in report.paths:
             if p.pmtu_reason:
                 yield f"- {esc(p.target)}: {esc(p.pmtu_reason)}"
-            if p.probes:
-                sizes = ", ".join(f"{pr.size} {t('outcome_' + pr.outcome.value)}" for pr in p.probes)
+            probes, not_shown = drawn_probes(p)
+            if probes:
+                sizes = ", ".join(f"{pr.size} {t('outcome_' + pr.outcome.value)}" for pr in probes)
                 yield f"  - {esc(t('chart_title', target=p.target))}: {esc(sizes)}"
+            if not_shown:
+                yield f"  - {esc(t('probes_not_shown', count=not_shown))}"
         yield ""
     if report.vpn:
         v = report.vpn

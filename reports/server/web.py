@@ -23,7 +23,7 @@ from reports.probe_chart import probe_chart
 from reports.server.accounts import SESSION_LIFETIME, Accounts, Session
 from reports.server.charts import OUTCOME_COLOURS, daily_chart, pmtu_histogram_chart
 from reports.server.csv_export import csv_lines
-from reports.server.store import PMTU_BUCKET, ReportFilter, ReportStore, ReviewStatus
+from reports.server.store import PMTU_BUCKET, ReportFilter, ReportStore, ReviewStatus, StoredReport
 from reports.timeline_svg import timeline_svg
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -37,6 +37,9 @@ STATUS_LABELS = {
     ReviewStatus.resolved: "Resolved / 解決済み",
 }
 OS_CHOICES = ("linux", "macos", "windows", "android", "ios", "other")
+# The report's JSON is shown inline up to this size: real reports are tens of kilobytes, and a hostile one within
+# every limit is 14 MB indented and more once its quotes are escaped. Larger ones are linked for download.
+MAX_INLINE_JSON_CHARS = 512 * 1024
 
 templates = Environment(loader=PackageLoader("reports.server", "templates"), autoescape=True)
 templates.globals["STATUS_LABELS"] = STATUS_LABELS
@@ -255,8 +258,8 @@ async def report_export(request: Request) -> Response:
     )
 
 
-@router.get("/reports/{key}")
-async def report_page(request: Request, key: str) -> Response:
+async def _report_or_answer(request: Request, key: str) -> tuple[Session, StoredReport] | Response:
+    """The logged-in person and the report `key` names, or the answer when there is no session or no such report."""
     session = await _session(request)
     if session is None:
         return _to_login(request)
@@ -269,7 +272,30 @@ async def report_page(request: Request, key: str) -> Response:
             title="Not found",
             message="No report has this id or reference. Check the code the customer read out.",
         )
+    return session, stored
+
+
+@router.get("/reports/{key}/report.json")
+async def report_json_download(request: Request, key: str) -> Response:
+    found = await _report_or_answer(request, key)
+    if isinstance(found, Response):
+        return found
+    _, stored = found
+    return Response(
+        stored.report.model_dump_json(indent=2),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="vpndiag-{stored.row.report_id}.json"'},
+    )
+
+
+@router.get("/reports/{key}")
+async def report_page(request: Request, key: str) -> Response:
+    found = await _report_or_answer(request, key)
+    if isinstance(found, Response):
+        return found
+    session, stored = found
     charts = [probe_chart(path) for path in stored.report.paths]
+    report_json = stored.report.model_dump_json(indent=2)
     # timeline_svg escapes every string of the report itself; Markup keeps autoescape from escaping the SVG tags.
     timeline = Markup(timeline_svg(stored.report.timeline, lang="en")) if stored.report.timeline else None  # noqa: S704
     return render(
@@ -282,7 +308,8 @@ async def report_page(request: Request, key: str) -> Response:
         timeline=timeline,
         statuses=list(ReviewStatus),
         saved=request.query_params.get("saved") == "1",
-        report_json=stored.report.model_dump_json(indent=2),
+        report_json=report_json if len(report_json) <= MAX_INLINE_JSON_CHARS else None,
+        report_json_chars=len(report_json),
     )
 
 

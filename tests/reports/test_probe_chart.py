@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reports.model import PathResult, Probe, ProbeOutcome
-from reports.probe_chart import ProbeChart, probe_chart
+from reports.probe_chart import MAX_DRAWN_PROBES, ProbeChart, probe_chart
 
 OK, LOST, TOO_BIG = ProbeOutcome.ok, ProbeOutcome.lost, ProbeOutcome.too_big
 # A black-hole search as the engine sends it: large sizes lost, then narrowing down to 1400.
@@ -100,3 +100,18 @@ def test_everything_is_drawn_inside_the_frame(probes: list[tuple[int, ProbeOutco
     assert x_values == sorted(set(x_values))
     assert len(x_values) <= 7
     assert all(chart.left <= t.at <= chart.right for t in chart.x_ticks)
+
+
+def test_a_search_within_the_cap_is_drawn_whole() -> None:
+    chart = _chart(SEARCH)
+    assert (len(chart.marks), chart.not_drawn) == (len(SEARCH), 0)
+
+
+def test_probes_past_the_cap_are_counted_not_drawn() -> None:
+    """The model allows 4096 probes a path; a page draws the first MAX_DRAWN_PROBES and says how many more."""
+    chart = _chart([SEARCH[n % len(SEARCH)] for n in range(4096)])
+    assert len(chart.marks) == MAX_DRAWN_PROBES
+    assert chart.not_drawn == 4096 - MAX_DRAWN_PROBES
+    assert [m.number for m in chart.marks] == list(range(1, MAX_DRAWN_PROBES + 1))
+    assert all(_inside(chart, m.x, m.y) for m in chart.marks)
+    assert chart.x_ticks[-1].value <= MAX_DRAWN_PROBES

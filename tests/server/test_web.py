@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 import xml.etree.ElementTree as ET
 
 from fastapi.testclient import TestClient
 
 from reports.model import ProbeOutcome
+from reports.probe_chart import MAX_DRAWN_PROBES
 from reports.server.charts import OUTCOME_COLOURS
+from tests.conftest import FULL_PATHS, FULL_PROBES, full_of_probes
 from tests.server.conftest import report_dict
 
 XSS = "<script>alert(1)</script>"
@@ -116,6 +120,47 @@ def test_report_page_draws_the_probe_chart(client: TestClient, staff_token: str)
     assert dots[0].findtext(f"{SVG}title") == f"probe 1: {probes[0]['size']} bytes, {probes[0]['outcome']}"
     assert "path MTU 1400" in [text.text for text in svg.iter(f"{SVG}text")]
     assert len([line for line in svg.iter(f"{SVG}line") if line.get("stroke-dasharray")]) == 1
+
+
+NOT_SHOWN = "{} more probes not shown; they are in the report's JSON."
+
+
+def test_a_normal_report_page_shows_every_probe_and_its_json(client: TestClient, staff_token: str) -> None:
+    data = report_dict()
+    reference = client.post("/api/v1/reports", json=data).json()["reference"]
+    log_in(client)
+    page = client.get(f"/staff/reports/{reference}").text
+    assert page.count("<circle ") == len(data["paths"][0]["probes"])
+    assert "more probes not shown" not in page
+    assert '<pre class="json">' in page
+
+
+def test_a_report_full_of_probes_draws_at_most_the_cap_and_says_how_many_more(
+    client: TestClient, staff_token: str
+) -> None:
+    """22 paths x 4096 probes drew 90,112 dots into 29 MB of HTML; now a bounded page, and the JSON downloads."""
+    body = gzip.compress(json.dumps(full_of_probes(report_dict())).encode())  # 7.7 MB: over the wire limit plain
+    headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    reference = client.post("/api/v1/reports", content=body, headers=headers).json()["reference"]
+    log_in(client)
+    page = client.get(f"/staff/reports/{reference}").text
+    assert len(page.encode()) < 1_500_000
+    assert page.count("<circle ") == FULL_PATHS * MAX_DRAWN_PROBES
+    assert page.count(NOT_SHOWN.format(FULL_PROBES - MAX_DRAWN_PROBES)) == FULL_PATHS
+    assert '<pre class="json">' not in page  # too large to show inline: a link to all of it instead
+    assert f'href="/staff/reports/{reference}/report.json"' in page
+    download = client.get(f"/staff/reports/{reference}/report.json")
+    assert download.headers["content-type"] == "application/json"
+    assert "attachment" in download.headers["content-disposition"]
+    assert [len(path["probes"]) for path in download.json()["paths"]] == [FULL_PROBES] * FULL_PATHS
+
+
+def test_the_json_download_needs_a_login(client: TestClient, staff_token: str) -> None:
+    reference = client.post("/api/v1/reports", json=report_dict()).json()["reference"]
+    answer = client.get(f"/staff/reports/{reference}/report.json", follow_redirects=False)
+    assert answer.status_code == 303
+    log_in(client)
+    assert client.get("/staff/reports/XXXX-XXXX/report.json").status_code == 404
 
 
 def test_review_form_needs_csrf_and_updates(client: TestClient, staff_token: str) -> None:
