@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from reports.server.login_throttle import LoginThrottle, seconds_to_wait
 from reports.server.settings import LoginLimits
-from tests.server.test_web import PASSWORD, post_login
+from tests.reports.server.hardening.conftest import create_staff
+from tests.server.conftest import RunningServer
+from tests.server.test_web import PASSWORD, _csrf, post_login
 
 WINDOW = LoginLimits().window
 
@@ -107,6 +111,25 @@ def test_failures_are_shared_by_two_app_instances_on_one_database(make_app: Call
     _fail(TestClient(second), "alice", 2)
     assert post_login(TestClient(first), "alice", PASSWORD).status_code == 429
     assert post_login(TestClient(second), "alice", PASSWORD).status_code == 429
+
+
+def test_worker_processes_of_vpndiag_serve_count_failures_together(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    create_staff(db, "alice")
+    server = RunningServer(db, "--workers", "2")
+    try:
+        statuses = []
+        for password in ["wrong password"] * 5 + [PASSWORD]:
+            # A new connection each time: the kernel spreads them over both processes (SO_REUSEPORT).
+            with httpx.Client(base_url=server.base, timeout=10) as browser:
+                form = browser.get("/staff/login")
+                answer = browser.post(
+                    "/staff/login", data={"name": "alice", "password": password, "csrf_token": _csrf(form.text)}
+                )
+                statuses.append(answer.status_code)
+    finally:
+        server.stop()
+    assert statuses == [401] * 5 + [429]
 
 
 def test_guesses_sent_at_once_do_not_slip_past_the_count(app: FastAPI) -> None:
