@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from reports.errors import VpndiagError
@@ -31,6 +31,15 @@ class AccountError(VpndiagError):
 class Staff:
     id: int
     name: str
+
+
+@dataclass(frozen=True)
+class StaffAccess:
+    """An account with how many ways in it has besides its password (`vpndiag staff list`)."""
+
+    name: str
+    tokens: int
+    sessions: int
 
 
 @dataclass(frozen=True)
@@ -129,3 +138,25 @@ class Accounts:
     def end_session(self, session_id: str) -> None:
         with self.engine.begin() as connection:
             connection.execute(delete(web_sessions).where(web_sessions.c.session_hash == _digest(session_id)))
+
+    def revoke(self, name: str) -> StaffAccess:
+        """Delete the person's API tokens and web sessions (the password stays); how many of each were deleted."""
+        with self.engine.begin() as connection:
+            staff_id = connection.execute(select(staff.c.id).where(staff.c.name == name.strip())).scalar_one_or_none()
+            if staff_id is None:
+                raise AccountError(f"There is no staff account {name.strip()!r}; `vpndiag staff list` shows them.")
+            tokens = connection.execute(delete(staff_tokens).where(staff_tokens.c.staff_id == staff_id)).rowcount
+            sessions = connection.execute(delete(web_sessions).where(web_sessions.c.staff_id == staff_id)).rowcount
+        return StaffAccess(name.strip(), tokens, sessions)
+
+    def list_staff(self) -> list[StaffAccess]:
+        """Every account by name, with its API tokens and unexpired web sessions."""
+        tokens = select(func.count()).where(staff_tokens.c.staff_id == staff.c.id).scalar_subquery()
+        sessions = (
+            select(func.count())
+            .where(web_sessions.c.staff_id == staff.c.id, web_sessions.c.expires_at >= utcnow())
+            .scalar_subquery()
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(staff.c.name, tokens, sessions).order_by(staff.c.name)).all()
+        return [StaffAccess(name, token_count, session_count) for name, token_count, session_count in rows]

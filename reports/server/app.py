@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from importlib import metadata
 
 from fastapi import FastAPI
@@ -17,10 +18,11 @@ from reports.server import ingest, staff_api, web
 from reports.server.accounts import Accounts
 from reports.server.batching import IngestBatcher
 from reports.server.db import migrate, open_engine
+from reports.server.login_throttle import LoginThrottle
 from reports.server.ratelimit import RateLimiter
 from reports.server.retention import purge_periodically
 from reports.server.settings import ServerSettings
-from reports.server.store import ReportStore
+from reports.server.store import ReportStore, utcnow
 
 # Staff pages load nothing from elsewhere and run no script: even a missed escape could not run code.
 CONTENT_SECURITY_POLICY = (
@@ -62,8 +64,13 @@ def _version() -> str:
         return "0.0.0"
 
 
-def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAPI:
-    """The app over the database in settings (migrated to the newest schema before the first request)."""
+def create_app(
+    settings: ServerSettings, engine: Engine | None = None, clock: Callable[[], datetime] = utcnow
+) -> FastAPI:
+    """The app over the database in settings (migrated to the newest schema before the first request).
+
+    `clock` is the wall clock the login throttle counts its window by; tests move their own past the window.
+    """
     engine = engine or open_engine(settings.db_url)
     migrate(engine)
 
@@ -91,6 +98,7 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
     app.state.store = ReportStore(engine)
     app.state.ingest_batcher = IngestBatcher(app.state.store)
     app.state.accounts = Accounts(engine)
+    app.state.login_throttle = LoginThrottle(engine, settings.login_limits, clock)
     app.state.ingest_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
     app.include_router(ingest.router)
     app.include_router(staff_api.router)

@@ -94,3 +94,17 @@ web_sessions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
 )
+
+# One row per failed staff login, kept only for the throttle's window (reports/server/login_throttle.py). Name and
+# address are stored as SHA-256: a password typed into the name field must not sit in the database in clear.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name_digest", String(64), nullable=False),
+    Column("address_digest", String(64), nullable=False),
+    Column("failed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_login_failures_name_failed_at", "name_digest", "failed_at"),
+    Index("ix_login_failures_address_failed_at", "address_digest", "failed_at"),
+    Index("ix_login_failures_failed_at", "failed_at"),
+)

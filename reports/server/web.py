@@ -6,6 +6,7 @@ Jinja2 autoescapes everything; every string that came in a report is untrusted a
 from __future__ import annotations
 
 import hmac
+import math
 import secrets
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -23,6 +24,8 @@ from reports.probe_chart import probe_chart
 from reports.server.accounts import SESSION_LIFETIME, Accounts, Session
 from reports.server.charts import OUTCOME_COLOURS, daily_chart, pmtu_histogram_chart
 from reports.server.csv_export import csv_lines
+from reports.server.ingest import client_address
+from reports.server.login_throttle import LoginThrottle
 from reports.server.store import PMTU_BUCKET, ReportFilter, ReportStore, ReviewStatus, StoredReport
 from reports.timeline_svg import timeline_svg
 
@@ -125,10 +128,15 @@ async def login(request: Request) -> Response:
     if not _csrf_ok(request.cookies.get(LOGIN_CSRF_COOKIE, ""), form.get("csrf_token")):
         return _login_form(request, next_page, "The login form expired; please try again.", 403)
     name, password = str(form.get("name", "")), str(form.get("password", ""))
+    throttle: LoginThrottle = request.app.state.login_throttle
+    wait = await run_in_threadpool(throttle.start_attempt, name, client_address(request))
+    if wait:
+        return _too_many_failures(request, next_page, wait)
     accounts = _accounts(request)
     member = await run_in_threadpool(accounts.check_password, name, password)
     if member is None:
         return _login_form(request, next_page, "Wrong name or password. / 名前またはパスワードが違います。", 401)
+    await run_in_threadpool(throttle.succeeded, name)
     session_id, _ = await run_in_threadpool(accounts.start_session, member)
     response = RedirectResponse(next_page, status_code=303)
     response.set_cookie(
@@ -141,6 +149,18 @@ async def login(request: Request) -> Response:
         path="/staff",
     )
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/staff/login")
+    return response
+
+
+def _too_many_failures(request: Request, next_page: str, wait_seconds: int) -> Response:
+    # The same answer for every name, known or not, and no password is checked.
+    minutes = math.ceil(wait_seconds / 60)
+    error = (
+        f"Too many failed logins for this name or from this address; try again in {minutes} min. "
+        f"/ ログインの失敗が多すぎます。{minutes} 分後にもう一度お試しください。"
+    )
+    response = _login_form(request, next_page, error, 429)
+    response.headers["Retry-After"] = str(wait_seconds)
     return response
 
 

@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from sqlalchemy import create_engine, text
 from reports.model import Report
 from reports.server.app import create_app
 from reports.server.settings import ServerSettings
+from reports.server.store import utcnow
 from tests.conftest import EXAMPLES, ROOT, lab_required
 
 PG_ENV = "VPNDIAG_TEST_PG_URL"
@@ -66,8 +68,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def make_app(db_url: str) -> Iterator[Callable[..., FastAPI]]:
     apps: list[FastAPI] = []
 
-    def build(**settings: Any) -> FastAPI:
-        app = create_app(ServerSettings(db_url=db_url, **settings))
+    def build(clock: Callable[[], datetime] = utcnow, **settings: Any) -> FastAPI:
+        app = create_app(ServerSettings(db_url=db_url, **settings), clock=clock)
         apps.append(app)
         return app
 

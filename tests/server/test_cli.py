@@ -1,4 +1,4 @@
-"""`vpndiag staff create` and `vpndiag serve` as a customer-facing support person runs them."""
+"""`vpndiag staff create|revoke|list` and `vpndiag serve` as a customer-facing support person runs them."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ import gzip
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import psutil
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from tests.conftest import run_vpndiag
 from tests.server.conftest import RunningServer, report_dict
+from tests.server.test_web import PASSWORD, post_login
 
 
 def test_staff_create_prints_a_token_that_the_api_accepts(db_url: str) -> None:
@@ -45,6 +49,50 @@ def test_staff_create_asks_for_the_password_twice(tmp_path: Path) -> None:
     assert short.returncode == 2
     assert "at least 8 characters" in short.stderr
     assert "Traceback" not in short.stderr + differ.stderr
+
+
+def test_staff_revoke_ends_tokens_and_sessions_but_keeps_the_password(make_app: Callable[..., FastAPI]) -> None:
+    app = make_app(rate_limit_per_minute=0)
+    token = app.state.accounts.create_staff("alice", PASSWORD)
+    bearer = {"Authorization": f"Bearer {token}"}
+    client = TestClient(app)
+    assert post_login(client).status_code == 303
+    assert client.get("/api/v1/reports", headers=bearer).status_code == 200
+    assert client.get("/staff/reports", follow_redirects=False).status_code == 200
+
+    revoked = run_vpndiag("staff", "revoke", "alice", "--db", str(app.state.settings.db_url))
+    assert revoked.returncode == 0, revoked.stderr
+    assert "deleted 1 API token and 1 web session" in revoked.stdout
+
+    assert client.get("/api/v1/reports", headers=bearer).status_code == 401
+    page = client.get("/staff/reports", follow_redirects=False)
+    assert (page.status_code, page.headers["location"]) == (303, "/staff/login?next=%2Fstaff%2Freports")
+    assert post_login(client).status_code == 303
+
+
+def test_staff_list_counts_tokens_and_sessions(make_app: Callable[..., FastAPI]) -> None:
+    app = make_app(rate_limit_per_minute=0)
+    db = str(app.state.settings.db_url)
+    empty = run_vpndiag("staff", "list", "--db", db)
+    assert (empty.returncode, empty.stdout) == (0, "No staff accounts yet; `vpndiag staff create NAME` makes one.\n")
+    app.state.accounts.create_staff("alice", PASSWORD)
+    app.state.accounts.create_staff("alice", PASSWORD)
+    app.state.accounts.create_staff("bob", PASSWORD)
+    assert post_login(TestClient(app)).status_code == 303
+    listed = run_vpndiag("staff", "list", "--db", db)
+    assert listed.returncode == 0, listed.stderr
+    assert [line.split() for line in listed.stdout.splitlines()] == [
+        ["name", "tokens", "sessions"],
+        ["alice", "2", "1"],
+        ["bob", "1", "0"],
+    ]
+
+
+def test_staff_revoke_of_an_unknown_name_is_a_sentence(tmp_path: Path) -> None:
+    answer = run_vpndiag("staff", "revoke", "nobody", "--db", f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    assert answer.returncode == 2
+    assert "There is no staff account 'nobody'; `vpndiag staff list` shows them." in answer.stderr
+    assert "Traceback" not in answer.stderr
 
 
 def test_serve_uses_the_data_dir_by_default_and_rejects_bad_addresses(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from reports.model import ProbeOutcome
 from reports.probe_chart import MAX_DRAWN_PROBES
@@ -26,13 +27,19 @@ def _csrf(html: str) -> str:
     return found.group(1)
 
 
-def log_in(client: TestClient, password: str = PASSWORD, next_page: str = "/staff/reports") -> tuple[int, str]:
+def post_login(
+    client: TestClient, name: str = "alice", password: str = PASSWORD, next_page: str = "/staff/reports"
+) -> Response:
     form = client.get("/staff/login")
-    answer = client.post(
+    return client.post(
         "/staff/login",
-        data={"name": "alice", "password": password, "csrf_token": _csrf(form.text), "next": next_page},
+        data={"name": name, "password": password, "csrf_token": _csrf(form.text), "next": next_page},
         follow_redirects=False,
     )
+
+
+def log_in(client: TestClient, password: str = PASSWORD, next_page: str = "/staff/reports") -> tuple[int, str]:
+    answer = post_login(client, password=password, next_page=next_page)
     return answer.status_code, answer.headers.get("location", "")
 
 
