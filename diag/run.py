@@ -26,6 +26,7 @@ from typing import Literal, TypeVar
 from diag import __version__
 from diag.blocking import run_blocking
 from diag.i18n.run import RUN
+from diag.run_options import RunOptions
 from diag.system import system_facts
 from reports.errors import VpndiagError
 from reports.i18n import Lang
@@ -46,7 +47,6 @@ from reports.rules import apply_rules
 T = TypeVar("T")
 Status = Literal["running", "ok", "failed", "skipped", "needs_privileges", "timeout"]
 
-DEFAULT_DEADLINE_S = 20.0
 # psutil plus one OS tool (ip / networksetup / Get-NetAdapter); PowerShell's first start on a slow Windows laptop
 # takes several seconds.
 ADAPTERS_TIMEOUT_S = 10.0
@@ -70,17 +70,6 @@ VPN_STILL_UP_TIMEOUT_S = 2.0
 # 3 s) and a little. A resolver that answers does so in milliseconds; one that does not would otherwise cost every
 # check that needs the name its whole timeout (glibc retries after 5 s per server, resolv.conf(5)).
 DNS_TIMEOUT_S = 3.5
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    targets: tuple[str, ...] = ()
-    vpn_server: str | None = None
-    protocol: str | None = None
-    probe_server: str | None = None
-    mss_server: str | None = None
-    lang: Lang = "en"
-    deadline_s: float = DEFAULT_DEADLINE_S
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from diag.run import Progress, RunOptions
+    from diag.run import Progress
+    from diag.run_options import RunOptions
     from reports.i18n import Lang
     from reports.model import Report
 
@@ -53,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _options(args: argparse.Namespace, lang: Lang) -> RunOptions:
     from diag.profile import load_profile
-    from diag.run import RunOptions
+    from diag.run_options import RunOptions
 
     profile = load_profile(args.profile)
     vpn_server, protocol, targets = args.vpn_server, args.protocol, list(args.target)

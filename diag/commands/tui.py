@@ -20,12 +20,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from diag.profile import load_profile
-    from diag.tui.backend import WizardOptions
+    from diag.run_options import RunOptions
     from reports.i18n import detect_lang
 
     profile = load_profile(args.profile)
     lang = args.lang or profile.default_language or detect_lang()
-    options = WizardOptions(
+    options = RunOptions(
         targets=tuple(args.target),
         vpn_server=args.vpn_server,
         protocol=args.protocol,

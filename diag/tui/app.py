@@ -11,7 +11,8 @@ from textual.screen import Screen
 
 from diag.i18n.tui import TUI
 from diag.profile import Profile
-from diag.tui.backend import Backend, WizardOptions, real_backend
+from diag.run_options import RunOptions
+from diag.tui.backend import Backend, real_backend
 from diag.tui.screens.base import WizardScreen
 from diag.tui.translate import translate_bindings
 from diag.tui.widgets.command_block import CommandBlock
@@ -33,14 +34,14 @@ class VpndiagApp(App[None]):
         self,
         *,
         profile: Profile,
-        options: WizardOptions | None = None,
+        options: RunOptions | None = None,
         backend: Backend | None = None,
         lang: Lang = "en",
         dark: bool = True,
     ) -> None:
         super().__init__()
         self.profile = profile
-        self.options = options or WizardOptions(lang=lang)
+        self.options = options or RunOptions(lang=lang)
         self.backend = backend or real_backend()
         self.lang: Lang = lang
         self.theme = DARK if dark else LIGHT
@@ -89,7 +90,7 @@ class VpndiagApp(App[None]):
 
     # navigation
 
-    def start_checks(self, options: WizardOptions) -> None:
+    def start_checks(self, options: RunOptions) -> None:
         from diag.tui.screens.checks import ChecksScreen
 
         self.options = options

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol, cast
 
+from diag.run_options import RunOptions
 from reports.i18n import Lang
 from reports.model import Probe, Report
 
@@ -45,18 +46,6 @@ class Receipt(Protocol):
 
 
 @dataclass(frozen=True)
-class WizardOptions:
-    """What the welcome screen lets the customer choose; becomes diag.run.RunOptions."""
-
-    targets: tuple[str, ...] = ()
-    vpn_server: str | None = None
-    protocol: str | None = None
-    probe_server: str | None = None
-    mss_server: str | None = None
-    lang: Lang = "en"
-
-
-@dataclass(frozen=True)
 class DetectedVpn:
     """A VPN adapter that is up on this machine, and the protocol it looks like (None when unknown)."""
 
@@ -75,7 +64,7 @@ class WatchRequest:
     minutes: float = 5.0  # `vpndiag watch`'s default; Esc stops earlier
 
 
-RunChecks = Callable[[WizardOptions, Callable[[ProgressEvent], None]], Awaitable[Report]]
+RunChecks = Callable[[RunOptions, Callable[[ProgressEvent], None]], Awaitable[Report]]
 DetectVpn = Callable[[], Awaitable[DetectedVpn | None]]
 Queue = Callable[[Report, Lang], Path]  # keep in the outbox; raises VpndiagError when it cannot
 Export = Callable[[Report, ExportFormat, Lang], str]
@@ -96,18 +85,10 @@ class Upload(Protocol):
     ) -> Receipt: ...
 
 
-async def _run_checks(options: WizardOptions, on_progress: Callable[[ProgressEvent], None]) -> Report:
-    from diag.run import RunOptions, run_checks
+async def _run_checks(options: RunOptions, on_progress: Callable[[ProgressEvent], None]) -> Report:
+    from diag.run import run_checks
 
-    run_options = RunOptions(
-        targets=options.targets,
-        vpn_server=options.vpn_server,
-        protocol=options.protocol,
-        probe_server=options.probe_server,
-        mss_server=options.mss_server,
-        lang=options.lang,
-    )
-    return await run_checks(run_options, on_progress)
+    return await run_checks(options, on_progress)
 
 
 async def _detect_vpn() -> DetectedVpn | None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from diag.tui.backend import WatchRequest, WizardOptions
+from diag.run_options import RunOptions
+from diag.tui.backend import WatchRequest
 from reports.i18n import Lang
 from reports.model import Report
 from reports.rules import apply_rules
 
 
-def watch_request(report: Report, options: WizardOptions) -> WatchRequest | None:
+def watch_request(report: Report, options: RunOptions) -> WatchRequest | None:
     """Pre-filled from the run: the tunnel target it probed (else the one the customer chose), the VPN server and
     adapter it found; None when it knew nothing to watch."""
     inside = next((p for p in report.paths if p.role == "tunnel"), None)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from diag.run import Progress, RunOptions, run_checks
+from diag.run import Progress, run_checks
+from diag.run_options import RunOptions
 from reports.model import Report
 
 

@@ -116,7 +116,8 @@ def test_cancelling_a_run_stops_probing_promptly(make_lab: MakeLab) -> None:
     script = textwrap.dedent(
         f"""
         import asyncio, json, time
-        from diag.run import RunOptions, run_checks
+        from diag.run import run_checks
+        from diag.run_options import RunOptions
 
         async def main():
             # 10.0.2.77 is on the server's link but nobody has it: its probes wait, so the run is still busy at

@@ -16,7 +16,8 @@ from textual.message import Message
 from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from diag.tui.backend import ProgressEvent, WizardOptions
+from diag.run_options import RunOptions
+from diag.tui.backend import ProgressEvent
 from diag.tui.screens.base import WizardScreen
 from diag.tui.widgets.check_list import FINISHED, CheckList, CheckRow, check_label
 from diag.tui.widgets.probe_chart import ProbeChart
@@ -27,7 +28,7 @@ from reports.model import Probe, Report
 CHART_ROWS = 5  # the latest probes; enough to see the window narrow at 80x24
 
 
-def expected_checks(options: WizardOptions) -> tuple[str, ...]:
+def expected_checks(options: RunOptions) -> tuple[str, ...]:
     """The checks diag.run always reports, listed as 'waiting' before the first progress arrives."""
     names = ["adapters", "routes", "tcp"]
     if options.mss_server:
@@ -45,7 +46,7 @@ class ChecksScreen(WizardScreen):
             super().__init__()
             self.event = event
 
-    def __init__(self, options: WizardOptions) -> None:
+    def __init__(self, options: RunOptions) -> None:
         super().__init__()
         self.options = options
         self.rows: dict[str, CheckRow] = {name: CheckRow(name) for name in expected_checks(options)}

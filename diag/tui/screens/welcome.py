@@ -14,7 +14,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
-from diag.tui.backend import DetectedVpn, PendingSummary, WizardOptions
+from diag.run_options import RunOptions
+from diag.tui.backend import DetectedVpn, PendingSummary
 from diag.tui.screens.base import WizardScreen
 from diag.tui.widgets.title_bar import TitleBar
 
@@ -228,7 +229,7 @@ class WelcomeScreen(WizardScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_start()
 
-    def chosen_options(self) -> WizardOptions:
+    def chosen_options(self) -> RunOptions:
         """The options for this run: typed server first, then the chosen profile server, else detection."""
         self.save_state()
         options = self.wizard.options

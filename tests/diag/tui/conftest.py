@@ -17,8 +17,9 @@ import pytest
 
 from diag.profile import Profile
 from diag.run import Progress
+from diag.run_options import RunOptions
 from diag.tui.app import VpndiagApp
-from diag.tui.backend import Backend, DetectedVpn, ProgressEvent, WizardOptions
+from diag.tui.backend import Backend, DetectedVpn, ProgressEvent
 from reports.i18n import Lang
 from reports.load import load_report
 from reports.model import Privacy, Report
@@ -33,11 +34,11 @@ class RecordedRunner:
     report: Report
     hold_after: int | None = None
     release: asyncio.Event = field(default_factory=asyncio.Event)
-    seen_options: list[WizardOptions] = field(default_factory=list)
+    seen_options: list[RunOptions] = field(default_factory=list)
     cancelled: bool = False
     finished: bool = False
 
-    async def __call__(self, options: WizardOptions, on_progress: Callable[[ProgressEvent], None]) -> Report:
+    async def __call__(self, options: RunOptions, on_progress: Callable[[ProgressEvent], None]) -> Report:
         self.seen_options.append(options)
         try:
             return await self._replay(options, on_progress)
@@ -45,7 +46,7 @@ class RecordedRunner:
             self.cancelled = True
             raise
 
-    async def _replay(self, options: WizardOptions, on_progress: Callable[[ProgressEvent], None]) -> Report:
+    async def _replay(self, options: RunOptions, on_progress: Callable[[ProgressEvent], None]) -> Report:
         sent = 0
         for name in ("adapters", "routes"):
             on_progress(Progress(name, "running"))

@@ -11,7 +11,8 @@ import pytest
 from textual.widgets import Button, Checkbox, Collapsible, Input, ProgressBar, RadioButton, Static
 
 from diag.run import Progress
-from diag.tui.backend import DetectedVpn, ProgressEvent, WizardOptions, real_backend
+from diag.run_options import RunOptions
+from diag.tui.backend import DetectedVpn, ProgressEvent, real_backend
 from diag.tui.screens.checks import ChecksScreen
 from diag.tui.screens.results import ResultsScreen
 from diag.tui.screens.save import SaveScreen
@@ -336,7 +337,7 @@ async def test_chart_follows_one_search_while_paths_are_probed_together(tmp_path
     probes = report.paths[0].probes
 
     class Interleaving(RecordedRunner):
-        async def _replay(self, options: WizardOptions, on_progress: Callable[[ProgressEvent], None]) -> Report:
+        async def _replay(self, options: RunOptions, on_progress: Callable[[ProgressEvent], None]) -> Report:
             for index in range(4):  # diag.run probes the paths concurrently: their probes arrive interleaved
                 on_progress(Progress("pmtu:203.0.113.10", "running", probe=probes[index]))
                 on_progress(Progress("pmtu:10.8.0.1", "running", probe=probes[-1 - index]))

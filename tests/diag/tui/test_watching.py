@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from diag.tui.backend import WatchRequest, WizardOptions
+from diag.run_options import RunOptions
+from diag.tui.backend import WatchRequest
 from diag.tui.watching import watch_request, with_watch
 from diag.tui.widgets.timeline_strip import channel_cells, timeline_text
 from diag.watch.timeline import Outcome
@@ -15,7 +16,7 @@ from .conftest import example
 
 def test_request_prefers_the_probed_tunnel_path_then_the_chosen_target() -> None:
     report = example("blackhole")
-    options = WizardOptions(targets=("10.66.0.1",), vpn_server="203.0.113.10")
+    options = RunOptions(targets=("10.66.0.1",), vpn_server="203.0.113.10")
     assert watch_request(report, options) == WatchRequest("10.66.0.1", "203.0.113.10", "WireGuard Tunnel")
     tunnel = report.paths[0].model_copy(update={"target": "10.66.0.9", "role": "tunnel"})
     probed = report.model_copy(update={"paths": [*report.paths, tunnel]})
@@ -24,9 +25,9 @@ def test_request_prefers_the_probed_tunnel_path_then_the_chosen_target() -> None
 
 def test_request_without_anything_to_watch_is_none() -> None:
     bare = example("blackhole").model_copy(update={"vpn": None, "paths": []})
-    assert watch_request(bare, WizardOptions()) is None
+    assert watch_request(bare, RunOptions()) is None
     # The VPN server the customer chose is enough: its pings outside the tunnel are watched.
-    assert watch_request(bare, WizardOptions(vpn_server="vpn.invalid")) == WatchRequest(None, "vpn.invalid", None)
+    assert watch_request(bare, RunOptions(vpn_server="vpn.invalid")) == WatchRequest(None, "vpn.invalid", None)
 
 
 def _watch_report(events_script, samples: int) -> Report:  # type: ignore[no-untyped-def]
