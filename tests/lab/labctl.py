@@ -158,6 +158,11 @@ class Lab:
     def server_wg_v6(self) -> str | None:
         return self.env.get("LAB_SERVER_WG_V6")
 
+    def wireguard_run_args(self) -> list[str]:
+        """`vpndiag run` options for this lab's WireGuard set-up: the server, the protocol and the tunnel target."""
+        assert self.server_wg_v4 is not None, "a lab made with wireguard=True"
+        return ["--vpn-server", self.server_v4, "--protocol", "wireguard", "--target", self.server_wg_v4]
+
     @property
     def wg_port(self) -> int | None:
         return int(self.env["LAB_WG_PORT"]) if self.wireguard else None

@@ -94,17 +94,7 @@ def test_no_default_route(make_lab: MakeLab, tmp_path: Path) -> None:
     lab = make_lab("open", 1500, wireguard=True)
     for family in ("-4", "-6"):
         lab.client_run(["ip", family, "route", "del", "default"], check=True)
-    assert lab.server_wg_v4 is not None
-    report, _ = _run(
-        lab,
-        tmp_path / "report.json",
-        "--vpn-server",
-        lab.server_v4,
-        "--protocol",
-        "wireguard",
-        "--target",
-        lab.server_wg_v4,
-    )
+    report, _ = _run(lab, tmp_path / "report.json", *lab.wireguard_run_args())
     assert report.routes is not None
     assert report.routes.default_interface is None
     underlay = next(p for p in report.paths if p.role == "underlay")
@@ -150,12 +140,11 @@ def test_link_disappears_mid_run(make_lab: MakeLab, tmp_path: Path, which: str) 
     """The VPN dropping (its adapter deleted), or the network under it, while the run probes through it."""
     lab = make_lab("blackhole", 1400, wireguard=True)
     assert lab.client_wg_if is not None
-    assert lab.server_wg_v4 is not None
     link = lab.client_wg_if if which == "wireguard" else lab.client_if
     report_file = tmp_path / "report.json"
     command = [
         *("ip", "netns", "exec", lab.client_ns, sys.executable, "-m", "diag", "run"),
-        *("--vpn-server", lab.server_v4, "--protocol", "wireguard", "--target", lab.server_wg_v4),
+        *lab.wireguard_run_args(),
         # an address inside the tunnel that nobody answers keeps a probe running while the link goes
         *("--target", "10.99.0.77", "--no-upload", "--time-limit", str(TIME_LIMIT_S), "--json", str(report_file)),
     ]

@@ -22,15 +22,9 @@ EXPECTED_TUNNEL_MTU = 1340
 
 def _run(lab: Lab) -> Report:
     """`vpndiag run ... --no-upload --json -` in the client namespace: the report from stdout."""
-    assert lab.server_wg_v4 is not None
     result = lab.client_vpndiag(
         "run",
-        "--vpn-server",
-        lab.server_v4,
-        "--protocol",
-        "wireguard",
-        "--target",
-        lab.server_wg_v4,
+        *lab.wireguard_run_args(),
         "--no-upload",
         "--json",
         "-",
@@ -93,8 +87,7 @@ def test_healthy_lab_path_has_no_warning(make_lab: MakeLab) -> None:
 
 def test_human_output_in_both_languages(make_lab: MakeLab) -> None:
     lab = make_lab("blackhole", 1400, wireguard=True)
-    assert lab.server_wg_v4 is not None
-    common = ["run", "--vpn-server", lab.server_v4, "--protocol", "wireguard", "--target", lab.server_wg_v4]
+    common = ["run", *lab.wireguard_run_args()]
     english = lab.client_vpndiag(*common, "--no-upload", "--lang", "en", "--json", "/dev/null")
     japanese = lab.client_vpndiag(*common, "--no-upload", "--lang", "ja", "--json", "/dev/null")
     assert english.returncode == 0, english.stderr

@@ -36,15 +36,9 @@ def lab(make_module_lab: MakeLab) -> Lab:
 
 
 def _run_args(lab: Lab, *extra: str) -> list[str]:
-    assert lab.server_wg_v4 is not None
     return [
         "run",
-        "--vpn-server",
-        lab.server_v4,
-        "--protocol",
-        "wireguard",
-        "--target",
-        lab.server_wg_v4,
+        *lab.wireguard_run_args(),
         "--no-upload",
         "--lang",
         "en",
