@@ -12,7 +12,7 @@ from datetime import datetime
 
 from reports.model import Report
 from reports.server.diagnosis import ServerDiagnosis
-from reports.server.summary import indexed_facts
+from reports.server.summary import IndexedFacts, indexed_facts
 
 
 @dataclass(frozen=True)
@@ -20,12 +20,8 @@ class PreparedReport:
     report_id: uuid.UUID
     created_at: datetime
     lang: str
-    os: str
-    protocol: str | None
-    min_pmtu: int | None
-    finding_ids: tuple[str, ...]
-    # Without the reference, which is drawn at insert time (a taken one is drawn again).
-    search_text: str
+    # Its search_text leaves out the reference, which is drawn at insert time (a taken one is drawn again).
+    facts: IndexedFacts
     report_json: str
     server_diagnosis_json: str | None
 
@@ -33,16 +29,11 @@ class PreparedReport:
 def prepare_report(report: Report, diagnosis: ServerDiagnosis | None, sent_json: str | None = None) -> PreparedReport:
     """The rows of `report`. `sent_json` is the JSON it was validated from, kept as the customer's tool sent it
     (no second serialization); without it the report is serialized."""
-    facts = indexed_facts(report, diagnosis)
     return PreparedReport(
         report_id=report.report_id,
         created_at=report.created_at,
         lang=report.lang,
-        os=facts.os,
-        protocol=facts.protocol,
-        min_pmtu=facts.min_pmtu,
-        finding_ids=facts.finding_ids,
-        search_text=facts.search_text,
+        facts=indexed_facts(report, diagnosis),
         report_json=sent_json if sent_json is not None else report.model_dump_json(),
         server_diagnosis_json=diagnosis.model_dump_json() if diagnosis is not None else None,
     )

@@ -196,8 +196,10 @@ class ReportStore:
             waiting = list(range(len(batch)))
             for _ in range(REFERENCE_ATTEMPTS):
                 waiting = self._insert_new(connection, batch, waiting, answers, now)
-                if not waiting:
-                    return [answer for answer in answers if answer is not None]
+                if not waiting:  # every report is answered: stored now, or found stored before
+                    answered = [answer for answer in answers if answer is not None]
+                    assert len(answered) == len(batch)
+                    return answered
         raise DatabaseError("Could not find a free reference code for the report; try the upload again.")
 
     def _insert_new(
@@ -224,12 +226,12 @@ class ReportStore:
                     "status": ReviewStatus.new.value,
                     "assignee": None,
                     "notes": "",
-                    "os": prepared.os,
-                    "protocol": prepared.protocol,
-                    "min_pmtu": prepared.min_pmtu,
+                    "os": prepared.facts.os,
+                    "protocol": prepared.facts.protocol,
+                    "min_pmtu": prepared.facts.min_pmtu,
                     "lang": prepared.lang,
-                    "finding_ids": f" {' '.join(prepared.finding_ids)} ",
-                    "search_text": f"{reference.lower()}\n{prepared.search_text}",
+                    "finding_ids": f" {' '.join(prepared.facts.finding_ids)} ",
+                    "search_text": f"{reference.lower()}\n{prepared.facts.search_text}",
                 }
             )
         # ON CONFLICT DO NOTHING skips a report_id stored before (or twice in this batch) and a taken reference.
@@ -252,7 +254,7 @@ class ReportStore:
                     "server_diagnosis_json": prepared.server_diagnosis_json,
                 }
             )
-            findings += [{"report_pk": pk, "finding_id": fid, "received_at": now} for fid in prepared.finding_ids]
+            findings += [{"report_pk": pk, "finding_id": fid, "received_at": now} for fid in prepared.facts.finding_ids]
         if bodies:
             connection.execute(insert(report_bodies), bodies)
         if findings:
